@@ -1,0 +1,1 @@
+"""The ML unit: export parsing, dialogue building, redaction, training, evaluation, registry."""

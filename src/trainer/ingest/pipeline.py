@@ -1,0 +1,113 @@
+"""Run the parsers over the user's inputs and write normalized messages as JSON Lines."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
+from pathlib import Path
+
+from trainer.ingest import discord, meta, telegram, whatsapp
+from trainer.ingest.detect import FORMATS, detect_format
+from trainer.ingest.records import Message
+from trainer.ingest.report import IngestError, IngestReport
+from trainer.ingest.sources import Source, expand_inputs
+
+logger = logging.getLogger(__name__)
+
+Parser = Callable[[list[Source], IngestReport], Iterator[Message]]
+
+PARSERS: dict[str, Parser] = {
+    "telegram": telegram.parse,
+    "whatsapp": whatsapp.parse,
+    "discord": discord.parse,
+    "messenger": meta.parse_messenger,
+    "instagram": meta.parse_instagram,
+}
+
+
+def parse_jsonl(unit: list[Source], report: IngestReport) -> Iterator[Message]:
+    """Read back messages that an earlier `twinchat ingest` wrote."""
+    for source in unit:
+        with source.open() as stream:
+            for number, raw in enumerate(stream, start=1):
+                line = raw.decode("utf-8", errors="replace").strip()
+                if not line:
+                    continue
+                try:
+                    yield Message.from_dict(json.loads(line))
+                except (json.JSONDecodeError, TypeError) as error:
+                    report.skip(source.name, f"line {number}", f"invalid record: {error}")
+
+
+def iter_messages(
+    inputs: list[str | Path],
+    fmt: str = "auto",
+    report: IngestReport | None = None,
+    progress: bool = False,
+) -> Iterator[Message]:
+    """Yield normalized messages from every export found in `inputs`.
+
+    `fmt` forces one format for every file instead of detecting it. Files in a folder or
+    archive that are not chat exports are recorded as skipped; a file named directly that
+    is not one raises IngestError.
+    """
+    if fmt != "auto" and fmt not in FORMATS:
+        raise IngestError(f"unknown format {fmt!r}; use one of auto, {', '.join(FORMATS)}")
+    report = report if report is not None else IngestReport()
+    expanded = list(expand_inputs(inputs))
+    total_bytes = sum(source.size for _, units in expanded for unit in units for source in unit)
+    bar = _progress_bar(total_bytes) if progress else nullcontext()
+    with bar as progress_bar:
+        for input_name, units in expanded:
+            single_file = len(units) == 1 and len(units[0]) == 1
+            for unit in units:
+                if progress_bar is not None:
+                    for source in unit:
+                        source.on_read = progress_bar.update
+                unit_format = fmt if fmt != "auto" else detect_format(unit)
+                if unit_format is None:
+                    if single_file and unit[0].name == input_name:
+                        raise IngestError(
+                            f"{unit[0].name}: not a recognised chat export; pass a Telegram "
+                            "JSON export, a WhatsApp .txt or .zip, a DiscordChatExporter .json "
+                            "or .csv, or Messenger/Instagram message_N.json files, or name the "
+                            "format with --format"
+                        )
+                    for source in unit:
+                        report.skip(source.name, "file", "not a recognised chat export")
+                    continue
+                for source in unit:
+                    report.add_file(source.name, unit_format)
+                logger.info("parsing %s as %s", unit[0].name, unit_format)
+                parser = parse_jsonl if unit_format == "jsonl" else PARSERS[unit_format]
+                for message in parser(unit, report):
+                    report.count(message.source, message.chat_id, message.chat_name, message.kind)
+                    yield message
+
+
+def _progress_bar(total_bytes: int):
+    from tqdm import tqdm
+
+    return tqdm(total=total_bytes, unit="B", unit_scale=True, desc="ingest", leave=False)
+
+
+def write_jsonl(messages: Iterator[Message], out: Path) -> int:
+    """Write messages to `out` atomically: on any error the previous file stays as it was."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    count = 0
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            for message in messages:
+                stream.write(message.to_json())
+                stream.write("\n")
+                count += 1
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return count

@@ -1,0 +1,19 @@
+"""telegram export parser (being written)."""
+
+from collections.abc import Iterator
+
+from trainer.ingest.records import Message
+from trainer.ingest.report import IngestReport
+from trainer.ingest.sources import Source
+
+
+def looks_like(head: str) -> bool:
+    return False
+
+
+def parse(unit: list[Source], report: IngestReport) -> Iterator[Message]:
+    raise NotImplementedError
+
+
+def looks_like_html(head: str) -> bool:
+    return False

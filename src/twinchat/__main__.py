@@ -1,0 +1,3 @@
+from twinchat.cli import main
+
+main()
