@@ -15,7 +15,7 @@ from twinchat.env import apply_offline_defaults
 COMMANDS = {
     "ingest": ("trainer.ingest.cli:ingest", "Parse chat exports into normalized messages."),
     "participants": ("trainer.ingest.cli:participants", "List who wrote in the exports."),
-    "prepare": ("trainer.cli:prepare", "Build the persona's dialogue dataset."),
+    "prepare": ("trainer.dataset.cli:prepare", "Build the persona's dialogue dataset."),
     "train": ("trainer.cli:train", "Run the training pipeline with Hydra overrides."),
     "chat": ("serving.cli:chat", "Chat with a registered model in the terminal."),
     "serve": ("serving.cli:serve", "Serve registered models over an HTTP API."),
