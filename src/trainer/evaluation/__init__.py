@@ -1,0 +1,1 @@
+"""Evaluation of a tuned persona model: perplexity, style metrics, sample replies, plots."""
