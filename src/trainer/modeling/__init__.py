@@ -1,0 +1,1 @@
+"""Training: the base model, packed batches, the LightningModule and `train(cfg)`."""

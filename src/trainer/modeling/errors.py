@@ -1,0 +1,5 @@
+"""The error for training inputs that a user can fix: a missing model, dataset or bad setting."""
+
+
+class TrainingSetupError(ValueError):
+    """A missing or invalid training input; the message says which one and how to fix it."""
