@@ -1,0 +1,1 @@
+"""The bundled sample export: a generated Telegram Desktop chat with an invented persona."""
