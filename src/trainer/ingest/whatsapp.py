@@ -1,15 +1,312 @@
-"""whatsapp export parser (being written)."""
+"""WhatsApp "Export chat" text files, from Android and iOS in any locale, as normalized messages.
 
-from collections.abc import Iterator
+A message starts with a header line (see `whatsapp_header`) and runs until the next one, so
+lines without a header are continuation lines of the message before. The file is read line
+by line and messages are yielded in file order, which is not always time order.
 
-from trainer.ingest.records import Message
-from trainer.ingest.report import IngestReport
+Record ids are the 1-based line number of the header line, and `ts` is the wall-clock time
+the export shows, without a UTC offset.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import PurePath
+
+from trainer.ingest.records import Message, normalize_author_id
+from trainer.ingest.report import IngestError, IngestReport
 from trainer.ingest.sources import Source
+from trainer.ingest.whatsapp_body import QUOTE, classify_body, strip_leading_marks
+from trainer.ingest.whatsapp_header import (
+    HAS_INVISIBLE,
+    HEADER,
+    INVISIBLE_TABLE,
+    MAY_BE_HEADER,
+    TimestampReader,
+    clean_line,
+    iso_date,
+    iso_time,
+    match_header,
+    original_offset,
+    scan_date_order,
+)
+
+logger = logging.getLogger(__name__)
+
+SYSTEM_AUTHOR_ID = "system"
+EMPTY_BODY_REASON = "empty message body (a view-once photo or a message without text)"
+READ_BUFFER_BYTES = 1 << 20
+LOOKS_LIKE_MAX_LINES = 5
+NO_HEADER_HELP = (
+    "no WhatsApp message line found; each message must start like "
+    "'31/12/23, 14:05 - Name: text' (Android) or '[31/12/23, 14:05:09] Name: text' (iOS). "
+    "Export the chat again with WhatsApp's Export chat, or pass the right --format"
+)
+
+# Start of the export's file name, before the chat name, in the languages seen in exports.
+CHAT_FILE_PREFIXES = (
+    "WhatsApp Chat with ",
+    "WhatsApp Chat - ",
+    "WhatsApp Chat mit ",
+    "WhatsApp-Chat mit ",
+    "Chat de WhatsApp con ",
+    "Chat WhatsApp con ",
+    "Conversa do WhatsApp com ",
+    "Discussion WhatsApp avec ",
+    "WhatsApp-chat met ",
+    "Чат WhatsApp с ",
+)
+# Names of the text file inside an iOS export archive, which say nothing about the chat.
+GENERIC_STEMS = frozenset({"_chat", "chat"})
+COPY_SUFFIX = re.compile(r"\s*\(\d+\)$")
+SPACES = re.compile(r"\s+")
 
 
 def looks_like(head: str) -> bool:
+    """True when one of the first non-empty lines is a WhatsApp message header."""
+    seen = 0
+    for line in head.split("\n"):
+        line = line.rstrip("\r")
+        if not line.strip():
+            continue
+        if _is_valid_header(line):
+            return True
+        seen += 1
+        if seen >= LOOKS_LIKE_MAX_LINES:
+            return False
     return False
 
 
+def _is_valid_header(line: str) -> bool:
+    match, _ = match_header(line)
+    if match is None:
+        return False
+    date, _ = iso_date(*match.group("d1", "d2", "d3"), day_first=True)
+    time = iso_time(*match.group("h", "mi", "s"), match.group("mer") or match.group("pre"))
+    return date is not None and time is not None
+
+
 def parse(unit: list[Source], report: IngestReport) -> Iterator[Message]:
-    raise NotImplementedError
+    """Yield the messages of each WhatsApp text file in `unit`, in file order.
+
+    Raises IngestError for a file without a single message header.
+    """
+    for source in unit:
+        yield from _parse_file(source, report)
+
+
+def _parse_file(source: Source, report: IngestReport) -> Iterator[Message]:
+    with _text_lines(source.opener()) as lines:
+        order = scan_date_order(lines)
+    if order is None:
+        raise IngestError(f"{source.name}: line 1: {NO_HEADER_HELP}")
+    if order.warning:
+        report.warn(f"{source.name}: {order.warning}")
+    chat_name = chat_name_from(source.name)
+    builder = _MessageBuilder(source.name, chat_name, report)
+    timestamps = TimestampReader(order.day_first)
+    count = 0
+    with _text_lines(source.open()) as lines:
+        for number, ts, rest, extra in _split_messages(lines, timestamps, source.name, report):
+            count += 1
+            message = builder.build(number, ts, rest, extra)
+            if message is not None:
+                yield message
+    if count == 0:
+        raise IngestError(f"{source.name}: line 1: {NO_HEADER_HELP}")
+    if timestamps.mixed_order_line is not None:
+        report.warn(
+            f"{source.name}: line {timestamps.mixed_order_line}: this date is valid only with "
+            f"day and month swapped, so the file mixes date orders; such dates were read "
+            f"{'month' if timestamps.day_first else 'day'} first"
+        )
+    logger.info("read %d WhatsApp messages from %s", count, source.name)
+
+
+@contextmanager
+def _text_lines(stream: io.IOBase) -> Iterator[io.TextIOWrapper]:
+    if not isinstance(stream, io.BufferedIOBase):
+        stream = io.BufferedReader(stream, READ_BUFFER_BYTES)
+    # utf-8-sig drops a byte order mark at the start; newline=None turns \r\n into \n.
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=None)
+    try:
+        yield text
+    finally:
+        text.close()
+
+
+def _split_messages(
+    lines: Iterable[str], timestamps: TimestampReader, file_name: str, report: IngestReport
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Group lines into messages: (header line number, ts, rest of header line, more lines)."""
+    header = HEADER.match
+    may_be_header = MAY_BE_HEADER.match
+    has_invisible = HAS_INVISIBLE.search
+    number = 0
+    pending: tuple[int, str, str, list[str]] | None = None
+    leading_lines = 0
+    for number, line in enumerate(lines, start=1):
+        match = header(line)
+        rest = None
+        if match is not None:
+            ts = timestamps.timestamp(match, number)
+            if ts is not None:
+                rest = match.group("rest")
+        elif may_be_header(line) and has_invisible(line):
+            match = header(clean_line(line))
+            if match is not None:
+                ts = timestamps.timestamp(match, number)
+                if ts is not None:
+                    start = original_offset(line, match.start("rest"))
+                    rest = line[start:].rstrip("\n")
+        if rest is not None:
+            if pending is not None:
+                yield pending
+            elif leading_lines:
+                report.skip(file_name, f"lines 1-{number - 1}", "text before the first message")
+            pending = (number, ts, rest, [])
+        elif pending is not None:
+            pending[3].append(line.rstrip("\n"))
+        elif line.strip():
+            leading_lines += 1
+    if pending is not None:
+        yield pending
+    elif leading_lines:
+        report.skip(file_name, f"lines 1-{number}", "text without a WhatsApp message header")
+
+
+class _MessageBuilder:
+    """Turn one header line and its continuation lines into a Message of one chat."""
+
+    def __init__(self, file_name: str, chat_name: str, report: IngestReport) -> None:
+        self.file_name = file_name
+        self.chat_name = chat_name
+        self.chat_id = chat_id_for(chat_name)
+        self.report = report
+        self._authors: dict[str, tuple[str, str]] = {}
+
+    def build(self, number: int, ts: str, rest: str, extra: list[str]) -> Message | None:
+        rest = strip_leading_marks(rest)
+        author_part, separator, first = rest.partition(": ")
+        if separator and not _is_sentence(author_part):
+            return self._authored(number, ts, author_part, [first, *extra])
+        stripped = rest.rstrip()
+        if stripped.endswith(":") or stripped.endswith(":."):
+            # `Name:` alone, or `Name:.`, is a message with an empty body.
+            return self._authored(number, ts, stripped.rsplit(":", 1)[0], extra)
+        return self._system(number, ts, "", _body_text([rest, *extra]))
+
+    def _authored(self, number: int, ts: str, author_part: str, lines: list[str]) -> Message | None:
+        author, author_id = self._author(author_part)
+        text = _body_text(lines)
+        if not author:
+            return self._system(number, ts, "", text)
+        if not text:
+            self.report.skip(self.file_name, f"line {number}", EMPTY_BODY_REASON)
+            return None
+        body = classify_body(text)
+        return Message(
+            source="whatsapp",
+            chat_id=self.chat_id,
+            chat_name=self.chat_name,
+            id=str(number),
+            ts=ts,
+            author=author,
+            author_id=SYSTEM_AUTHOR_ID if body.kind == "system" else author_id,
+            text=body.text,
+            kind=body.kind,
+            edited=body.edited,
+            attachment=body.attachment,
+        )
+
+    def _system(self, number: int, ts: str, author: str, text: str) -> Message | None:
+        if not text:
+            self.report.skip(self.file_name, f"line {number}", "header line without author or text")
+            return None
+        return Message(
+            source="whatsapp",
+            chat_id=self.chat_id,
+            chat_name=self.chat_name,
+            id=str(number),
+            ts=ts,
+            author=author,
+            author_id=SYSTEM_AUTHOR_ID,
+            text=text,
+            kind="system",
+        )
+
+    def _author(self, raw: str) -> tuple[str, str]:
+        known = self._authors.get(raw)
+        if known is None:
+            name = clean_author(raw)
+            known = (name, normalize_author_id(name))
+            if len(self._authors) < 100_000:
+                self._authors[raw] = known
+        return known
+
+
+def _body_text(lines: list[str]) -> str:
+    """Join a message's lines, dropping marks at its start and blank lines at its end.
+
+    Byte order marks (U+FEFF) are removed anywhere because some exports scatter them inside
+    words; direction marks inside the text are kept for right-to-left scripts.
+    """
+    text = "\n".join(lines)
+    if "\ufeff" in text:
+        text = text.replace("\ufeff", "")
+    return strip_leading_marks(text).strip()
+
+
+def _is_sentence(author_part: str) -> bool:
+    """True when the text before `: ` is a system notice with a quoted colon, not a name.
+
+    `Ana changed the subject to “Plan: Friday”` has a colon inside the quotes; names that
+    contain quotation marks are rare enough to read such lines as system events.
+    """
+    return any(mark in author_part for mark in QUOTE if mark != "'")
+
+
+def clean_author(raw: str) -> str:
+    """Return a display name without direction marks and without iOS's `~ ` for non-contacts.
+
+    Unicode spaces become plain spaces and the non-breaking hyphen U+2011 of phone numbers
+    becomes `-`.
+    """
+    name = raw
+    if not name.isascii():
+        name = clean_line(name).replace("\u2011", "-")
+        name = SPACES.sub(" ", name)
+    name = name.strip()
+    if name.startswith("~ "):
+        name = name[2:].lstrip()
+    return name
+
+
+def chat_name_from(source_name: str) -> str:
+    """Derive the chat's name from the export's file name (`WhatsApp Chat with Ana.txt`: `Ana`).
+
+    For a file inside a zip archive the member's name is used, unless it is the generic
+    `_chat.txt` of iOS exports; then the archive's name is.
+    """
+    archive, _, member = source_name.partition("!")
+    stem = PurePath(member or archive).stem
+    if member and stem.casefold() in GENERIC_STEMS:
+        stem = PurePath(archive).stem
+    name = stem
+    for prefix in CHAT_FILE_PREFIXES:
+        if name.casefold().startswith(prefix.casefold()):
+            name = name[len(prefix) :]
+            break
+    name = COPY_SUFFIX.sub("", name).strip()
+    return name or stem
+
+
+def chat_id_for(chat_name: str) -> str:
+    """Return `whatsapp:` and the chat name casefolded, with runs of spaces as one `-`."""
+    key = unicodedata.normalize("NFKC", chat_name.translate(INVISIBLE_TABLE)).casefold()
+    return "whatsapp:" + "-".join(key.split())
