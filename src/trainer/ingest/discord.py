@@ -53,7 +53,9 @@ def looks_like_json(head: str) -> bool:
 def parse(unit: list[Source], report: IngestReport) -> Iterator[Message]:
     """Yield the messages of DiscordChatExporter exports, each file on its own."""
     for source in unit:
-        if looks_like_json(source.head()):
+        # Dispatch on the first character, not on looks_like_json, so that a damaged JSON
+        # export still reaches the JSON reader and gets a report entry.
+        if source.head(1024).lstrip().startswith("{"):
             yield from parse_json(source, report)
         else:
             yield from discord_csv.parse_csv(source, report)
