@@ -239,6 +239,15 @@ def test_json_truncated_header_reports() -> None:
     assert report.skipped[0].location == "file"
 
 
+def test_json_without_messages_reports(tmp_path: Path) -> None:
+    path = tmp_path / "other.json"
+    path.write_text('{"name": "settings", "values": [1, 2]}')
+    report = IngestReport()
+    messages = list(iter_messages([path], fmt="discord", report=report))
+    assert messages == []
+    assert "no 'messages' list" in report.skipped[0].reason
+
+
 def test_json_streams_messages() -> None:
     data = json.dumps(dce_export([dce_message(n) for n in range(1, 5001)])).encode()
     read = 0

@@ -75,7 +75,7 @@ def test_mojibake_walks_nested_values() -> None:
     assert repair_value(value) == {"a": ["é", {"b": "ß"}], "n": 3}
 
 
-def test_fb01_mojibake_every_field(tmp_path: Path) -> None:
+def test_mojibake_in_every_field(tmp_path: Path) -> None:
     record = {
         "sender_name": "Jos\u00c3\u00a9 Test",
         "timestamp_ms": 1579294140000,
@@ -97,7 +97,7 @@ def test_fb01_mojibake_every_field(tmp_path: Path) -> None:
 # Thread structure
 
 
-def test_fb03_milliseconds_and_order(tmp_path: Path) -> None:
+def test_thread_milliseconds_newest_first(tmp_path: Path) -> None:
     data = {
         "participants": [{"name": "Ana Test"}, {"name": "Ben Demo"}],
         "messages": [
@@ -113,7 +113,7 @@ def test_fb03_milliseconds_and_order(tmp_path: Path) -> None:
     assert messages[1].author == "Ben Demo"
 
 
-def test_fb03_chat_not_from_first_participant(tmp_path: Path) -> None:
+def test_chat_name_not_first_participant(tmp_path: Path) -> None:
     data = {
         "participants": [{"name": "Ana Test"}, {"name": "Ben Demo"}],
         "messages": [{"sender_name": "Ben Demo", "timestamp_ms": 1415147732056, "content": "Hi"}],
@@ -124,7 +124,7 @@ def test_fb03_chat_not_from_first_participant(tmp_path: Path) -> None:
     assert message.chat_id == "messenger:bendemo_1"
 
 
-def test_fb04_group_thread(tmp_path: Path) -> None:
+def test_group_thread_parsed(tmp_path: Path) -> None:
     names = ["Ana Test", "Ben Demo", "Cy Sample", "Di Example"]
     records = [
         {"sender_name": name, "timestamp_ms": 1600000000000 - number * 1000, "content": name}
@@ -143,7 +143,7 @@ def test_fb04_group_thread(tmp_path: Path) -> None:
     assert {message.chat_id for message in messages} == {"messenger:inbox/climbing_99"}
 
 
-def test_fb05_parts_merged_sorted_deduplicated(tmp_path: Path) -> None:
+def test_parts_merged_sorted_deduplicated(tmp_path: Path) -> None:
     folder = tmp_path / "your_instagram_activity" / "messages" / "inbox" / "anatest_123"
     newest = [
         {"sender_name": "Ana Test", "timestamp_ms": 1600000004000, "content": "four"},
@@ -168,7 +168,7 @@ def test_fb05_parts_merged_sorted_deduplicated(tmp_path: Path) -> None:
     assert [entry.reason for entry in report.skipped] == ["duplicate of an earlier message"]
 
 
-def test_fb05_same_millisecond_ids(tmp_path: Path) -> None:
+def test_same_millisecond_ids(tmp_path: Path) -> None:
     records = [
         {"sender_name": "Ana Test", "timestamp_ms": 1600000000000, "content": "second"},
         {"sender_name": "Ana Test", "timestamp_ms": 1600000000000, "content": "first"},
@@ -259,7 +259,7 @@ def test_photo_caption_kept(tmp_path: Path) -> None:
     assert message.extra["attachments"] == ["p1.jpg", "p2.jpg"]
 
 
-def test_fb06_attachment_share_is_media(tmp_path: Path) -> None:
+def test_attachment_share_is_media(tmp_path: Path) -> None:
     record = {
         "sender_name": "Ana Test",
         "timestamp_ms": 1569367800000,
@@ -303,7 +303,7 @@ def test_share_with_own_words(tmp_path: Path) -> None:
         ("Ben Demo", "I liked a message of yours", "text"),
     ],
 )
-def test_fb06_generated_texts(tmp_path: Path, sender: str, content: str, kind: str) -> None:
+def test_generated_texts(tmp_path: Path, sender: str, content: str, kind: str) -> None:
     record = {"sender_name": sender, "timestamp_ms": 1635088903000, "content": content}
     message = one(tmp_path, record)
     assert message.kind == kind

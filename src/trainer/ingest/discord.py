@@ -1,6 +1,6 @@
 """DiscordChatExporter exports: JSON, streamed message by message, and CSV.
 
-A JSON export holds one channel: `guild`, `channel`, then `messages`, each with `id`, `type`,
+A JSON export contains one channel: `guild`, `channel`, then `messages`, each with `id`, `type`,
 `timestamp` (ISO 8601 with an offset), `content`, `author` and lists of attachments,
 embeds and stickers. The file can be gigabytes, so it is read with ijson and only one
 message is in memory at a time.
@@ -25,8 +25,8 @@ from trainer.ingest.sources import Source
 logger = logging.getLogger(__name__)
 
 # Message types whose content a person or bot wrote. DiscordChatExporter writes the type
-# name, or the number for types it has no name for: 1 to 18 are system notifications
-# (joins, calls, pins, renames), and 0, 19 and up (replies, slash-command answers) are not.
+# name, or the number for types it has no name for. Types 1 to 18 are system notifications
+# (joins, calls, pins, renames), and 0, 19 and up (replies, slash-command responses) are not.
 AUTHORED_TYPES = {"Default", "Reply", "ChatInputCommand", "ContextMenuCommand"}
 DUPLICATE_WINDOW = 4096
 
@@ -87,20 +87,30 @@ def parse_json(source: Source, report: IngestReport) -> Iterator[Message]:
 
 
 def _read_chat(source: Source, report: IngestReport) -> Chat | None:
-    """Read `guild` and `channel`, which DiscordChatExporter writes before the messages."""
+    """Read `guild` and `channel`, which DiscordChatExporter writes before the messages.
+
+    The stream comes from `source.opener`, not `source.open`, so that this first look is
+    left out of the progress count.
+    """
     values: dict[str, str] = {}
-    wanted = {"guild.id", "guild.name", "channel.id", "channel.name"}
+    fields = {"guild.id", "guild.name", "channel.id", "channel.name"}
+    has_messages = False
     try:
-        with source.open() as stream:
+        with source.opener() as stream:
             for prefix, event, value in ijson.parse(stream):
-                if prefix in wanted and event in ("string", "number"):
+                if prefix in fields and event in ("string", "number"):
                     values[prefix] = str(value)
-                if prefix == "messages" and event == "start_array" and "channel.id" in values:
-                    break
+                if prefix == "messages" and event == "start_array":
+                    has_messages = True
+                    if "channel.id" in values:
+                        break
     except (ijson.JSONError, UnicodeDecodeError) as error:
-        if "channel.id" not in values:
+        if not has_messages:
             _report_damage(source, report, "file", error)
             return None
+    if not has_messages:
+        report.skip(source.name, "file", "no 'messages' list; not a DiscordChatExporter export")
+        return None
     channel_id = values.get("channel.id") or source.path.stem
     channel_name = values.get("channel.name") or channel_id
     guild_name = values.get("guild.name")
@@ -128,6 +138,7 @@ def _message(raw: Any, chat: Chat, location: str) -> Message | str:
     """Build one message, or return why the record is skipped."""
     if not isinstance(raw, dict):
         return "not a message object"
+
     moment = parse_iso(str(raw.get("timestamp") or ""))
     if moment is None:
         return "missing or invalid timestamp"
@@ -135,6 +146,7 @@ def _message(raw: Any, chat: Chat, location: str) -> Message | str:
     name = str(author.get("nickname") or author.get("name") or "").strip()
     if not name and not author.get("id"):
         return "missing author"
+
     forwarded = raw.get("forwardedMessage") if isinstance(raw.get("forwardedMessage"), dict) else {}
     content = str(raw.get("content") or forwarded.get("content") or "")
     attachments = _names(raw.get("attachments")) + _names(forwarded.get("attachments"))
@@ -144,6 +156,7 @@ def _message(raw: Any, chat: Chat, location: str) -> Message | str:
     kind = _kind(message_type, content, attachments, stickers)
     if kind is None:
         return "empty message (embed-only or bot)" if embeds else "empty message"
+
     message = Message(
         source="discord",
         chat_id=chat.chat_id,

@@ -1,11 +1,11 @@
 """DiscordChatExporter CSV exports.
 
 Current exports have the header `AuthorID,Author,Date,Content,Attachments,Reactions` and quote
-every field; exports from 2018 used `Author;Date;Content;Attachments;`. Fields may contain
-line breaks, so rows are read with the csv module, never by splitting lines. The CSV carries
-no message or channel ids and no message types, so ids are line numbers, the channel comes
-from the file name, and system events are recognised by the text DiscordChatExporter writes
-for them.
+every field. Early exports used `Author;Date;Content;Attachments;` instead. Fields may contain
+line breaks, so rows are read with the csv module, never by splitting lines. The CSV has no
+message or channel ids and no message types. So ids are line numbers, the channel comes from
+the file name, and system events are recognised by the text DiscordChatExporter writes for
+them.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ REQUIRED_COLUMNS = {"author", "date", "content"}
 EMPTY_REASON = "empty message (embed-only or bot)"
 
 # Texts that DiscordChatExporter writes in place of the content of a system notification
-# (a call, a pin, a join); the CSV has no message type column to tell them apart otherwise.
-# NOTE: taken from DiscordChatExporter 2.3x; other versions may word some events differently.
+# (a call, a pin, a join), because the CSV has no message type column.
+# NOTE: the wording comes from one version of DiscordChatExporter's Message.Parse, and other
+# versions may word some events differently, which leaves those rows as text messages.
 SYSTEM_TEXT = re.compile(
     r"Added a recipient\.|Removed a recipient\.|Started a call that lasted \d+ minutes?\."
     r"|Changed the channel name\.|Changed the channel icon\.|Pinned a message\."
@@ -58,7 +59,7 @@ class Chat:
 
 
 def read_header(head: str) -> Header | None:
-    """Sniff the delimiter from the first line; return None unless it is a DCE CSV header."""
+    """Sniff the delimiter from the first line, or return None if it is no DCE CSV header."""
     first_line = head.split("\n", 1)[0].rstrip("\r")
     for delimiter in (",", ";"):
         try:
@@ -106,11 +107,15 @@ def parse_csv(source: Source, report: IngestReport) -> Iterator[Message]:
     logger.debug("read %d messages from %s", count, source.name)
 
 
-def _rows(source: Source, header: Header) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield each data row as (line where the row starts, fields by column name)."""
-    with io.TextIOWrapper(
-        source.open(), encoding="utf-8-sig", errors="replace", newline=""
-    ) as text:
+def _rows(
+    source: Source, header: Header, counted: bool = True
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield each data row as (line where the row starts, fields by column name).
+
+    With `counted` false the reads bypass the progress count, for a pass before parsing.
+    """
+    stream = source.open() if counted else source.opener()
+    with io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="") as text:
         reader = csv.reader(text, delimiter=header.delimiter)
         next(reader, None)
         line = reader.line_num + 1
@@ -136,7 +141,7 @@ def _date_order(source: Source, header: Header, report: IngestReport) -> DateOrd
     localized = numeric = False
     hints: set[DateOrder] = set()
     try:
-        for _, fields in _rows(source, header):
+        for _, fields in _rows(source, header, counted=False):
             value = fields.get("date", "")
             if parse_iso(value) is not None:
                 continue
@@ -174,6 +179,7 @@ def _row_message(fields: dict[str, str], line: int, chat: Chat, order: DateOrder
     author = fields.get("author", "").strip()
     if not author:
         return "missing author"
+
     date = fields.get("date", "")
     moment = parse_iso(date) or parse_localized(date, order)
     if moment is None:
@@ -182,6 +188,7 @@ def _row_message(fields: dict[str, str], line: int, chat: Chat, order: DateOrder
     attachments = [url for url in fields.get("attachments", "").split(",") if url.strip()]
     if not content.strip() and not attachments:
         return EMPTY_REASON
+
     message = Message(
         source="discord",
         chat_id=chat.chat_id,

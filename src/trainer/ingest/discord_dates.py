@@ -1,7 +1,7 @@
 """Dates in DiscordChatExporter CSV: ISO 8601 with an offset, or a localized string.
 
-Since version 2.42 the CSV `Date` column holds whatever the export's locale prints, such as
-`10/6/2023 12:37 AM`, to the minute and without a time zone. Older exports wrote
+Recent versions write into the CSV `Date` column whatever the export's locale prints, such
+as `10/6/2023 12:37 AM`, to the minute and without a time zone. Early exports wrote
 `05-Oct-18 12:08 PM`. The localized forms are parsed as wall-clock time.
 """
 

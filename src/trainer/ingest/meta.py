@@ -1,6 +1,6 @@
 """Facebook Messenger and Instagram JSON exports, which share one layout.
 
-A thread is a folder of `message_1.json`, `message_2.json`, ... Each part holds
+A thread is a folder of `message_1.json`, `message_2.json`, ... Each part contains
 `participants`, `title`, usually `thread_path`, and `messages` stored newest first, each
 with `sender_name`, `timestamp_ms` and `content` or media keys. The parser merges the parts,
 drops duplicates and yields the thread oldest first. Every string goes through the latin-1
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 MEDIA_KEYS = ("photos", "videos", "audio_files", "files", "gifs")
 
 # Content clues that tell the two platforms apart. Each clue found in a file's first bytes
-# adds its weight; the export folders (`your_instagram_activity/`, `your_facebook_activity/`)
+# adds its weight. The export folders (`your_instagram_activity/`, `your_facebook_activity/`)
 # that newer exports write into media paths weigh most.
 INSTAGRAM_CLUES = {
     "your_instagram_activity/": 3,
@@ -62,7 +62,7 @@ def looks_like(head: str, name: str) -> str | None:
     """Return "messenger" or "instagram" for a Meta JSON export, else None.
 
     The content decides. `name`, the file's path, only breaks a tie between content that
-    fits both platforms equally; with no hint there either, the answer is "messenger".
+    fits both platforms equally. With no hint there either, the result is "messenger".
     """
     if not head.lstrip().startswith("{") or not _is_meta_shape(head):
         return None
@@ -138,7 +138,7 @@ def _load(source: Source, report: IngestReport) -> dict[str, Any] | None:
 def _name_thread(thread: Thread, data: dict[str, Any], source: Source) -> None:
     title = data.get("title") if isinstance(data.get("title"), str) else ""
     path = data.get("thread_path") if isinstance(data.get("thread_path"), str) else ""
-    # A thread folder names the thread; a file outside one (a renamed single part) names it.
+    # The thread folder names the thread, unless the file is no `message_N.json` part.
     in_folder = META_PART.match(source.path.name) and source.path.parent.name
     folder = source.path.parent.name if in_folder else source.path.stem
     thread.chat_id = f"{thread.platform}:{path or title or folder}"
@@ -167,7 +167,7 @@ def _identity(raw: dict[str, Any]) -> tuple:
 
 
 def _in_time_order(thread: Thread) -> Iterator[Message]:
-    """Yield oldest first; messages of the same millisecond keep their order in time."""
+    """Yield the thread oldest first, with ids from `timestamp_ms` made unique."""
     # Parts and the messages in them are newest first, so the reversed file order is the
     # time order for messages that share a timestamp.
     thread.entries.sort(key=lambda entry: entry[:2])
@@ -215,14 +215,14 @@ def _milliseconds(raw: dict[str, Any]) -> int | None:
         value = raw["timestamp"] * 1000
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    # Years 1970 to 2100: anything else is a damaged record, and datetime would reject it.
+    # Only years 1970 to 2100 are accepted, because anything else is a damaged record.
     if not 0 <= value < 4_102_444_800_000:
         return None
     return int(value)
 
 
 def _classify(message: Message, raw: dict[str, Any], content: str, sender: str) -> str | None:
-    """Set kind, text and attachment from the record; return a reason to skip it, or None."""
+    """Set kind, text and attachment from the record, or return why it is skipped."""
     generated = generated_kind(content, sender) if content else None
     media = _media_items(raw)
     share = raw.get("share") if isinstance(raw.get("share"), dict) else None

@@ -12,8 +12,8 @@ import re
 
 from trainer.ingest.records import Kind
 
-# NOTE: only the English wording is known; exports in other languages (for example German
-# "Hans hat einen Anhang gesendet.") keep such texts as text messages.
+# NOTE: only the English wording is known, so in exports in other languages (for example
+# German "Hans hat einen Anhang gesendet.") such texts stay text messages.
 MAX_GENERATED_LENGTH = 300
 
 # Texts that stand alone, with no actor name in front.
