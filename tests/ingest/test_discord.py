@@ -231,6 +231,15 @@ def test_json_truncated_keeps_earlier_messages() -> None:
     assert report.warnings
 
 
+def test_json_damage_hides_message_text() -> None:
+    data = json.dumps(dce_export([dce_message(content="private words")])).encode()
+    damaged = data.replace(b'"private words"', b'"private words" xx')
+    report = IngestReport()
+    assert list(discord.parse([memory_source(damaged)], report)) == []
+    assert report.skipped[0].reason.startswith("invalid JSON (lexical error")
+    assert "private" not in report.skipped[0].reason
+
+
 def test_json_truncated_header_reports() -> None:
     data = json.dumps(dce_export([dce_message()])).encode()
     report = IngestReport()
@@ -488,3 +497,35 @@ def test_fuzz_csv_truncated(cut: int) -> None:
 @given(edits=EDITS)
 def test_fuzz_csv_corrupted(edits: list[tuple[int, int]]) -> None:
     parse_damaged(corrupt(FUZZ_CSV, edits), "export.csv")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+MESSAGE_KEYS = st.sampled_from(
+    [
+        "id",
+        "type",
+        "timestamp",
+        "timestampEdited",
+        "content",
+        "author",
+        "attachments",
+        "embeds",
+        "stickers",
+        "reference",
+        "forwardedMessage",
+    ]
+)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(overrides=st.lists(st.dictionaries(MESSAGE_KEYS, JSON_VALUES, max_size=5), max_size=4))
+def test_fuzz_odd_fields(overrides: list[dict[str, Any]]) -> None:
+    records = [dce_message(number, **fields) for number, fields in enumerate(overrides, 1)]
+    messages, report = parse_damaged(json.dumps(dce_export(records)).encode(), "export.json")
+    assert len(messages) + len(report.skipped) == len(records)

@@ -197,6 +197,20 @@ def test_record_without_sender_skipped(tmp_path: Path) -> None:
     assert report.skipped[0].location == "messages[0]"
 
 
+def test_odd_field_types_tolerated(tmp_path: Path) -> None:
+    records = [
+        {"sender_name": "Ana Test", "timestamp_ms": 1600000000000, "content": ["not", "text"]},
+        {"sender_name": "Ana Test", "timestamp_ms": "soon", "content": "hi"},
+        {"sender_name": "Ana Test", "timestamp_ms": 1600000001000, "photos": [{"uri": [1]}]},
+    ]
+    messages, report = parse(write_part(tmp_path / "t", 1, thread(records)), "messenger")
+    assert [message.kind for message in messages] == ["media"]
+    assert [entry.reason for entry in report.skipped] == [
+        "empty message",
+        "missing or invalid timestamp_ms",
+    ]
+
+
 # Message kinds
 
 
@@ -397,3 +411,35 @@ def test_fuzz_corrupted_thread(edits: list[tuple[int, int]]) -> None:
         damaged[position % len(damaged)] = value
     messages, report = parse_damaged(bytes(damaged))
     assert messages or report.skipped
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+RECORD_KEYS = st.sampled_from(
+    [
+        "sender_name",
+        "timestamp_ms",
+        "content",
+        "photos",
+        "sticker",
+        "share",
+        "is_unsent",
+        "call_duration",
+        "type",
+        "reactions",
+        "users",
+    ]
+)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(records=st.lists(st.dictionaries(RECORD_KEYS, JSON_VALUES, max_size=6), max_size=4))
+def test_fuzz_odd_records(records: list[dict[str, Any]]) -> None:
+    data = json.dumps(thread(records)).encode()
+    messages, report = parse_damaged(data)
+    assert len(messages) + len(report.skipped) == len(records)

@@ -119,16 +119,30 @@ def _read_chat(source: Source, report: IngestReport) -> Chat | None:
 
 
 def _report_damage(source: Source, report: IngestReport, location: str, error: Exception) -> None:
-    report.skip(source.name, location, f"invalid JSON ({error}); rest of file not read")
+    summary = _error_summary(error)
+    report.skip(source.name, location, f"invalid JSON ({summary}); rest of file not read")
     report.warn(
         f"{source.name}: the JSON is cut off or damaged, so only the messages before the "
         "damage were read; export the channel again"
     )
 
 
+def _error_summary(error: Exception) -> str:
+    """Return the first line of a parser error, without the excerpt of the file after it.
+
+    yajl quotes the text around the damage on the following lines, which can be a user's
+    message, and the report is printed and saved.
+    """
+    text = str(error)
+    if text.startswith(("b'", 'b"')):
+        text = text[2:]
+    first_line = text.split("\n", 1)[0].split("\\n", 1)[0].strip()
+    return first_line or type(error).__name__
+
+
 def _remember(recent_ids: OrderedDict[str, None], message_id: str) -> None:
-    # Duplicates in one export sit next to each other, so a bounded window of recent ids
-    # finds them without keeping every id of a large channel in memory.
+    # The duplicates seen in exports sit next to each other, so a bounded window of recent
+    # ids finds them without keeping every id of a large channel in memory.
     recent_ids[message_id] = None
     if len(recent_ids) > DUPLICATE_WINDOW:
         recent_ids.popitem(last=False)

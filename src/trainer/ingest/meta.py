@@ -155,14 +155,15 @@ def _participant_names(data: dict[str, Any]) -> str:
 
 def _identity(raw: dict[str, Any]) -> tuple:
     """Return what makes a message the same one when two parts overlap."""
-    uris = tuple(item.get("uri", "") for item in _media_items(raw))
+    uris = tuple(str(item.get("uri", "")) for item in _media_items(raw))
     share = raw.get("share") if isinstance(raw.get("share"), dict) else {}
+    # str() keeps the key hashable when a damaged record has a list or object in a field.
     return (
-        raw.get("timestamp_ms"),
-        raw.get("sender_name"),
-        raw.get("content"),
+        str(raw.get("timestamp_ms")),
+        str(raw.get("sender_name")),
+        str(raw.get("content")),
         uris,
-        share.get("link"),
+        str(share.get("link")),
     )
 
 
