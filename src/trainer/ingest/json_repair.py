@@ -114,20 +114,26 @@ class RepairingReader:
     def error_offset(self, message: str) -> int | None:
         """Find the file offset of a parse error from yajl's message, or None if unsure.
 
-        yajl prints up to 30 bytes from the error position on the line above its
-        `(right here) ------^` arrow, with the error byte under the arrow.
+        yajl prints up to 30 bytes on each side of the position where it stopped, on the line
+        above its `(right here) ------^` arrow, and stops just past the offending byte. The
+        offset returned is that byte's, or the file's size when the file ended too early.
         """
         match = _CONTEXT.search(message)
         if match is None:
             return None
         context = match.group(1)
+        # The padding before the text is spaces, so the stripped part is the text's tail.
+        before = context[:40].lstrip(" ").encode("utf-8", errors="replace")
         after = context[40:].encode("utf-8", errors="replace")
         chunk = self._chunk.replace(b"\n", b" ").replace(b"\r", b" ")
         if not after:
             position = len(chunk)
         else:
-            position = chunk.find(after)
-            if position < 0 or chunk.find(after, position + 1) >= 0:
+            found = chunk.find(before + after)
+            if found < 0 or chunk.find(before + after, found + 1) >= 0:
+                return None
+            position = found + len(before) - 1
+            if position < 0:
                 return None
         added_before = sum(size for at, size in self._chunk_added if at <= position)
         return self._chunk_start + position - added_before
@@ -137,10 +143,10 @@ def _safe_cut(buffer: bytes) -> int:
     """Return where to split `buffer` so that no key-value pair that might need a repair is cut.
 
     The rest is held back: from the key's last character before the final `":` in the last
-    `_HOLD_BACK` bytes, else only the last byte (which may be the quote of a `":`).
+    `_HOLD_BACK` bytes, else the last two bytes (which may be a key's end and its quote).
     """
     window_start = max(0, len(buffer) - _HOLD_BACK)
     separator = buffer.rfind(b'":', window_start)
-    if separator > 0:
-        return separator - 1
-    return max(len(buffer) - 1, 0)
+    if separator >= 0:
+        return max(separator - 1, 0)
+    return max(len(buffer) - 2, 0)

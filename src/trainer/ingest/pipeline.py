@@ -64,11 +64,22 @@ def iter_messages(
     with bar as progress_bar:
         for input_name, units in expanded:
             single_file = len(units) == 1 and len(units[0]) == 1
+            html_error: IngestError | None = None
+            parsed_units = 0
             for unit in units:
                 if progress_bar is not None:
                     for source in unit:
                         source.on_read = progress_bar.update
-                unit_format = fmt if fmt != "auto" else detect_format(unit)
+                try:
+                    unit_format = fmt if fmt != "auto" else detect_format(unit)
+                except IngestError as error:
+                    # Telegram's "HTML and JSON" export puts messages.html next to result.json,
+                    # so an HTML page is an error only when nothing else in the input parses.
+                    if single_file or not telegram.looks_like_html(unit[0].head()):
+                        raise
+                    html_error = html_error or error
+                    report.skip(unit[0].name, "file", "Telegram HTML export page, not read")
+                    continue
                 if unit_format is None:
                     if single_file and unit[0].name == input_name:
                         raise IngestError(
@@ -84,15 +95,35 @@ def iter_messages(
                     report.add_file(source.name, unit_format)
                 logger.info("parsing %s as %s", unit[0].name, unit_format)
                 parser = parse_jsonl if unit_format == "jsonl" else PARSERS[unit_format]
+                parsed_units += 1
                 for message in parser(unit, report):
                     report.count(message.source, message.chat_id, message.chat_name, message.kind)
                     yield message
+            if html_error is not None and parsed_units == 0:
+                raise html_error
 
 
 def _progress_bar(total_bytes: int):
     from tqdm import tqdm
 
     return tqdm(total=total_bytes, unit="B", unit_scale=True, desc="ingest", leave=False)
+
+
+_MESSAGE_FIELDS = tuple(Message.__dataclass_fields__)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
+def _message_json(message: Message) -> str:
+    """Serialize like `Message.to_json`, about three times faster.
+
+    `dataclasses.asdict` deep-copies every field and `json.dumps` with options builds a new
+    encoder per call; together they took more than half of the time of ingesting a large
+    Telegram export. A shallow dict of the fields and one shared encoder give the same JSON.
+    """
+    record = {name: getattr(message, name) for name in _MESSAGE_FIELDS}
+    if not record["extra"]:
+        del record["extra"]
+    return _ENCODER.encode(record)
 
 
 def write_jsonl(messages: Iterator[Message], out: Path) -> int:
@@ -103,8 +134,7 @@ def write_jsonl(messages: Iterator[Message], out: Path) -> int:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             for message in messages:
-                stream.write(message.to_json())
-                stream.write("\n")
+                stream.write(_message_json(message) + "\n")
                 count += 1
         os.replace(temporary, out)
     except BaseException:

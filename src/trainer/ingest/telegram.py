@@ -77,7 +77,7 @@ class _FileState:
 
     chats: list[ChatInfo] = field(default_factory=list)
     messages: int = 0
-    last_location: str = ""
+    last: tuple[ChatInfo, dict, int] | None = None
     local_times: Counter = field(default_factory=Counter)
     utc_times: Counter = field(default_factory=Counter)
 
@@ -130,7 +130,7 @@ def _convert_records(records, source: Source, state: _FileState, report: IngestR
         else:
             state.local_times[chat.chat_id] += 1
         state.messages += 1
-        state.last_location = record_location(chat, record, position)
+        state.last = (chat, record, position)
         yield message
 
 
@@ -154,7 +154,7 @@ def _handle_invalid_json(
             f"{source.name}: invalid JSON at {where} ({detail}) before any chat; the file is "
             "damaged or not a Telegram export, so export it again"
         ) from error
-    after = f" after {state.last_location}" if state.last_location else ""
+    after = f" after {record_location(*state.last)}" if state.last else ""
     if _PREMATURE_EOF in detail:
         reason = (
             f"the file ends in the middle of the JSON{after}, so it is cut short (an interrupted "

@@ -16,6 +16,7 @@ Choices that the export format leaves open:
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
@@ -26,6 +27,7 @@ from trainer.ingest.records import Message, iso_timestamp, normalize_author_id
 DELETED_ACCOUNT = "Deleted Account"
 UNKNOWN_AUTHOR = "Unknown"
 UNKNOWN_AUTHOR_ID = "unknown"
+_YEAR_10000 = 253_402_300_800  # first second of the year 10000, past what ISO years can show
 
 # Keys that mark a message with an attachment, and the attachment type each one stands for.
 _MEDIA_KEYS = (
@@ -133,6 +135,9 @@ def _timestamp(record: dict[str, Any]) -> str:
     if unix_time not in (None, ""):
         try:
             seconds = int(unix_time)
+            if 0 <= seconds < _YEAR_10000:
+                # time.strftime is about twice as fast as datetime and gives the same text here.
+                return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(seconds))
             return iso_timestamp(datetime.fromtimestamp(seconds, tz=UTC))
         except (TypeError, ValueError, OverflowError, OSError) as error:
             raise RecordError(f"invalid date_unixtime {unix_time!r}") from error
@@ -289,6 +294,8 @@ def _is_plain_detail(value: Any) -> bool:
 
 def _scalar_text(value: Any) -> str:
     """Return an id-like scalar as text, and "" for anything else."""
+    if type(value) is int:
+        return str(value)
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, int | str):
