@@ -5,52 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from datasets import Dataset, DatasetDict
 from hydra import compose, initialize_config_dir
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
+from tests.modeling.samples import make_dataset
 from trainer.modeling.base_model import build_tiny_model, load_tokenizer
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
 
-REPLIES = [
-    ["sure, see you at six"],
-    ["haha no way", "that's wild"],
-    ["I'll bring the cake"],
-    ["ok"],
-    ["can't tonight, sorry", "maybe tomorrow?"],
-    ["yes!"],
-]
 
-
-def make_row(index: int, split: str) -> dict:
-    """A dataset row in the prepared-dataset format, varied by `index`."""
-    context = [
-        {"speaker": "Bob", "is_persona": False, "messages": [f"message {index} from Bob", "ok?"]},
-        {"speaker": "Alice", "is_persona": True, "messages": ["hmm"]},
-        {"speaker": "Bob", "is_persona": False, "messages": ["are you coming " * (index % 3 + 1)]},
-    ]
-    return {
-        "example_id": f"{split}-{index}",
-        "chat_id": "telegram:1",
-        "session_id": f"s{index}",
-        "group_chat": index % 2 == 0,
-        "persona": "Alice",
-        "context": context[index % 2 :],
-        "target": REPLIES[index % len(REPLIES)],
-        "target_ts": "2024-01-01T10:00:00",
-    }
-
-
-def make_dataset(train_rows: int, validation_rows: int) -> DatasetDict:
-    return DatasetDict(
-        {
-            "train": Dataset.from_list([make_row(i, "train") for i in range(train_rows)]),
-            "validation": Dataset.from_list(
-                [make_row(i + 100, "validation") for i in range(validation_rows)]
-            ),
-        }
-    )
+def logger_in_defaults() -> bool:
+    defaults = OmegaConf.load(CONFIG_DIR / "config.yaml").get("defaults", [])
+    return any(isinstance(entry, DictConfig) and "logger" in entry for entry in defaults)
 
 
 @pytest.fixture(scope="session")
@@ -88,6 +54,9 @@ def compose_config(tiny_model_dir: Path, dataset_dir: Path, tmp_path: Path):
             "trainer.enable_progress_bar=false",
             "trainer.precision=32-true",
         ]
+        # MLflow logging belongs to the registry's tests; these runs log to CSV files.
+        if logger_in_defaults():
+            defaults.append("~logger")
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
             return compose(config_name="config", overrides=[*defaults, *overrides])
 

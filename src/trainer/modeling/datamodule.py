@@ -7,9 +7,8 @@ from functools import partial
 from pathlib import Path
 
 import lightning as L
-import torch
 from datasets import DatasetDict, load_from_disk
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, DistributedSampler
 from transformers import PreTrainedTokenizerBase
 
 from trainer.modeling.errors import TrainingSetupError
@@ -47,8 +46,8 @@ def load_dataset_dict(dataset_dir: str | Path) -> DatasetDict:
 class DialogueDataModule(L.LightningDataModule):
     """Tokenizes the `train` and `validation` splits once and batches their packed rows.
 
-    The training rows are shuffled by a generator seeded with `seed`, so two runs with the
-    same seed see the same batches. Under DDP, Lightning swaps in a distributed sampler.
+    Two runs with the same seed see the same batches in the same order. Under DDP each
+    process trains on its own share of the rows.
     """
 
     def __init__(
@@ -100,20 +99,29 @@ class DialogueDataModule(L.LightningDataModule):
         return bool(self.rows[VALIDATION_SPLIT])
 
     def train_dataloader(self) -> DataLoader:
-        generator = torch.Generator().manual_seed(self.seed)
-        return self._loader(TRAIN_SPLIT, shuffle=True, generator=generator)
+        # A DistributedSampler, also for one process, shuffles with seed + epoch: every epoch
+        # has its own order, and a run resumed at an epoch boundary sees the batches that an
+        # uninterrupted run would. Lightning keeps a DistributedSampler that it is given.
+        # NOTE: a run resumed in the middle of an epoch starts that epoch's order from the
+        # beginning, so it repeats the batches seen before the checkpoint.
+        world_size, rank = 1, 0
+        if self.trainer is not None:
+            world_size, rank = self.trainer.world_size, self.trainer.global_rank
+        sampler = DistributedSampler(
+            self.rows[TRAIN_SPLIT], num_replicas=world_size, rank=rank, shuffle=True, seed=self.seed
+        )
+        return self._loader(TRAIN_SPLIT, sampler=sampler)
 
     def val_dataloader(self) -> DataLoader | list:
         if not self.rows[VALIDATION_SPLIT]:
             return []
-        return self._loader(VALIDATION_SPLIT, shuffle=False)
+        return self._loader(VALIDATION_SPLIT)
 
-    def _loader(self, split: str, shuffle: bool, generator: torch.Generator | None = None):
+    def _loader(self, split: str, sampler: DistributedSampler | None = None) -> DataLoader:
         return DataLoader(
             self.rows[split],
             batch_size=self.batch_size,
-            shuffle=shuffle,
-            generator=generator,
+            sampler=sampler,
             num_workers=self.num_workers,
             collate_fn=partial(collate_rows, pad_token_id=self.tokenizer.pad_token_id),
         )

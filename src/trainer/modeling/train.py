@@ -101,6 +101,18 @@ def build_loggers(logger_cfg: DictConfig | None, save_dir: Path) -> list[Logger]
     return [instantiate(entry) for entry in logger_cfg.values() if entry and "_target_" in entry]
 
 
+class ValidateOnLastStep(Callback):
+    """Request a stop after the step that reaches `max_steps`, so Lightning validates first.
+
+    Lightning 2.6 ends a run at `max_steps` without validating when that step falls inside
+    an epoch, which would leave the run with no `val/loss` and no best checkpoint.
+    """
+
+    def on_train_batch_end(self, trainer: L.Trainer, *args: Any) -> None:
+        if 0 < trainer.max_steps <= trainer.global_step:
+            trainer.should_stop = True
+
+
 def build_callbacks(cfg: DictConfig, checkpoints_dir: Path, has_validation: bool) -> list[Callback]:
     monitor = "val/loss" if has_validation else None
     checkpoint_cfg = cfg.trainer.get("checkpoint") or {}
@@ -114,7 +126,8 @@ def build_callbacks(cfg: DictConfig, checkpoints_dir: Path, has_validation: bool
             save_last=True,
             save_top_k=checkpoint_cfg.get("save_top_k", 1),
             every_n_train_steps=checkpoint_cfg.get("every_n_train_steps"),
-        )
+        ),
+        ValidateOnLastStep(),
     ]
     early_stopping = cfg.trainer.get("early_stopping")
     if early_stopping and has_validation:
@@ -124,6 +137,7 @@ def build_callbacks(cfg: DictConfig, checkpoints_dir: Path, has_validation: bool
                 mode="min",
                 patience=early_stopping.patience,
                 min_delta=early_stopping.get("min_delta", 0.0),
+                check_on_train_epoch_end=False,
             )
         )
     return callbacks
