@@ -30,7 +30,7 @@ WORDS = "the quick brown fox jumps over a lazy dog while we plan the weekend tri
 
 
 def build_export(target: Path, size_mb: int) -> int:
-    """Write an export of at least `size_mb` MB to `target` unless it exists; return its size."""
+    """Write an export of at least `size_mb` MB to `target` if needed, and return its size."""
     if target.exists() and target.stat().st_size >= size_mb * 1_000_000:
         return target.stat().st_size
     target.parent.mkdir(parents=True, exist_ok=True)
