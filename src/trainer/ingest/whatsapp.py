@@ -193,18 +193,21 @@ class _MessageBuilder:
     def build(self, number: int, ts: str, rest: str, extra: list[str]) -> Message | None:
         rest = strip_leading_marks(rest)
         author_part, separator, first = rest.partition(": ")
-        if separator and not _is_sentence(author_part):
-            return self._authored(number, ts, author_part, [first, *extra])
+        if separator:
+            author = self._author(author_part)
+            if author is not None:
+                return self._authored(number, ts, author, _body_text(first, extra))
         stripped = rest.rstrip()
         if stripped.endswith(":") or stripped.endswith(":."):
             # `Name:` alone, or `Name:.`, is a message with an empty body.
-            return self._authored(number, ts, stripped.rsplit(":", 1)[0], extra)
-        return self._system(number, ts, "", _body_text([rest, *extra]))
+            author = self._author(stripped.rsplit(":", 1)[0])
+            if author is not None:
+                return self._authored(number, ts, author, _body_text("", extra))
+        return self._system(number, ts, "", _body_text(rest, extra))
 
-    def _authored(self, number: int, ts: str, author_part: str, lines: list[str]) -> Message | None:
-        author, author_id = self._author(author_part)
-        text = _body_text(lines)
-        if not author:
+    def _authored(self, number: int, ts: str, author: tuple[str, str], text: str) -> Message | None:
+        name, author_id = author
+        if not name:
             return self._system(number, ts, "", text)
         if not text:
             self.report.skip(self.file_name, f"line {number}", EMPTY_BODY_REASON)
@@ -216,7 +219,7 @@ class _MessageBuilder:
             chat_name=self.chat_name,
             id=str(number),
             ts=ts,
-            author=author,
+            author=name,
             author_id=SYSTEM_AUTHOR_ID if body.kind == "system" else author_id,
             text=body.text,
             kind=body.kind,
@@ -240,23 +243,29 @@ class _MessageBuilder:
             kind="system",
         )
 
-    def _author(self, raw: str) -> tuple[str, str]:
-        known = self._authors.get(raw)
-        if known is None:
-            name = clean_author(raw)
-            known = (name, normalize_author_id(name))
+    def _author(self, raw: str) -> tuple[str, str] | None:
+        """Return the display name and author_id, or None when `raw` is not a name."""
+        known = self._authors.get(raw, _UNKNOWN)
+        if known is _UNKNOWN:
+            known = None
+            if not _is_sentence(raw):
+                name = clean_author(raw)
+                known = (name, normalize_author_id(name))
             if len(self._authors) < 100_000:
                 self._authors[raw] = known
         return known
 
 
-def _body_text(lines: list[str]) -> str:
+_UNKNOWN = object()
+
+
+def _body_text(first: str, extra: list[str]) -> str:
     """Join a message's lines, dropping marks at its start and blank lines at its end.
 
     Byte order marks (U+FEFF) are removed anywhere because some exports scatter them inside
     words; direction marks inside the text are kept for right-to-left scripts.
     """
-    text = "\n".join(lines)
+    text = "\n".join([first, *extra]) if extra else first
     if "\ufeff" in text:
         text = text.replace("\ufeff", "")
     return strip_leading_marks(text).strip()

@@ -135,19 +135,13 @@ SYSTEM_SENTENCE = re.compile(
     rf"|.+ hat die Gruppe (?:{QUOTED} )?erstellt\.?"
     r"|.+ creó el grupo(?: .*)?)$"
 )
-SYSTEM_KEYWORDS = (
-    "encrypt",
-    "verschlüsselt",
-    "cifrados",
-    "chiffrés",
-    "Meta",
-    "business",
-    "group",
-    "grupo",
-    "groupe",
-    "Gruppe",
-    "subject",
+# Words one of which every sentence above contains; a cheap test before the full pattern.
+SYSTEM_KEYWORD = re.compile(
+    "encrypt|verschlüsselt|cifrados|chiffrés|Meta|business|group|grupo|groupe|Gruppe|subject"
 )
+MARKS_AND_SPACES = INVISIBLE_CHARS + " \t\u00a0\u202f"
+OMITTED_ENDINGS = tuple({key.rsplit(" ", 1)[-1] for key in OMITTED_MEDIA if key[0] != "<"})
+DELETED_MAX_LENGTH = max(map(len, DELETED)) + 4
 
 
 @dataclass(slots=True)
@@ -173,52 +167,55 @@ def classify_body(text: str) -> Body:
         if marker is not None:
             text = text[: marker.start()]
             edited = True
-    first, _, caption = text.partition("\n")
+    first, newline, caption = text.partition("\n")
     attachment = media_attachment(first)
     if attachment is not None:
         return Body("media", caption.strip(), attachment, edited)
-    if not caption and len(first) < 60 and _plain(first).rstrip(".").casefold() in DELETED:
-        return Body("deleted", "", None, edited)
-    if not caption and is_system_sentence(first):
-        return Body("system", first, None, edited)
+    if not newline:
+        if len(first) <= DELETED_MAX_LENGTH and _is_deleted(first):
+            return Body("deleted", "", None, edited)
+        if is_system_sentence(first):
+            return Body("system", first, None, edited)
     return Body("text", text, None, edited)
 
 
 def media_attachment(line: str) -> str | None:
     """Return the file name or media type a media line names, or None for other lines."""
-    line = _plain(line).strip()
-    if len(line) <= 60:
+    line = line.strip(MARKS_AND_SPACES)
+    if line.startswith("<"):
         media_type = OMITTED_MEDIA.get(line.casefold())
         if media_type is not None:
             return media_type
-    if line.startswith("<"):
         match = ATTACHED.fullmatch(line)
         if match and _known_label(match, ATTACHED_LABELS):
-            return match.group("file").strip()
+            return _file_name(match)
     elif line.endswith(")"):
         match = FILE_ATTACHED.fullmatch(line)
         if match and _known_label(match, FILE_ATTACHED_LABELS):
-            return match.group("file").strip()
-    elif line.endswith("omitted"):
+            return _file_name(match)
+    elif line.endswith(OMITTED_ENDINGS):
+        media_type = OMITTED_MEDIA.get(line.casefold())
+        if media_type is not None:
+            return media_type
         match = IOS_DOCUMENT.fullmatch(line)
         if match:
-            return match.group("file").strip()
+            return _file_name(match)
     return None
 
 
 def is_system_sentence(line: str) -> bool:
     """True for a one-line event notice such as `Ana Test changed the group name to “x”`."""
-    if not any(keyword in line for keyword in SYSTEM_KEYWORDS):
-        return False
-    return SYSTEM_SENTENCE.match(line) is not None
+    return SYSTEM_KEYWORD.search(line) is not None and SYSTEM_SENTENCE.match(line) is not None
+
+
+def _is_deleted(line: str) -> bool:
+    return line.strip(MARKS_AND_SPACES).rstrip(".").casefold() in DELETED
 
 
 def _known_label(match: re.Match[str], labels: frozenset[str]) -> bool:
     label = match.group("label").strip().casefold()
-    return label in labels or WHATSAPP_FILE_NAME.fullmatch(match.group("file").strip()) is not None
+    return label in labels or WHATSAPP_FILE_NAME.fullmatch(_file_name(match)) is not None
 
 
-def _plain(text: str) -> str:
-    if text.isascii():
-        return text
-    return text.translate(INVISIBLE_TABLE)
+def _file_name(match: re.Match[str]) -> str:
+    return match.group("file").translate(INVISIBLE_TABLE).strip()

@@ -30,7 +30,9 @@ HAS_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 # Meridiems written before the time (Chinese, Japanese, Korean) or after it. Latin ones may
 # carry dots and any Unicode space: AM, pm, a.m., p. m. Greek, Arabic and Persian ones follow.
 MERIDIEM_BEFORE = "午前|午後|上午|下午|오전|오후"
-MERIDIEM_AFTER = r"[AaPp]\.?\s?[Mm]\.?|午前|午後|上午|下午|오전|오후|π\.\s?μ\.|μ\.\s?μ\.|ق\.\s?ظ\.?|ب\.\s?ظ\.?|ص|م"
+MERIDIEM_AFTER = "|".join(
+    (r"[AaPp]\.?\s?[Mm]\.?", MERIDIEM_BEFORE, r"π\.\s?μ\.|μ\.\s?μ\.", r"ق\.\s?ظ\.?|ب\.\s?ظ\.?|ص|م")
+)
 PM_MARKERS = frozenset({"pm", "午後", "下午", "오후", "μμ", "بظ", "م"})
 
 HEADER = re.compile(
@@ -207,11 +209,11 @@ class TimestampReader:
         self.day_first = day_first
         self.mixed_order_line: int | None = None
         self._dates: dict[str, str | None] = {}
-        self._times: dict[tuple[str, str, str | None, str | None], str | None] = {}
+        self._times: dict[tuple[str | None, ...], str | None] = {}
 
     def timestamp(self, match: re.Match[str], line_number: int) -> str | None:
         """Return `YYYY-MM-DDTHH:MM:SS` for a header match, or None if date or time is invalid."""
-        date_text = match.group("date")
+        date_text, *clock = match.group("date", "h", "mi", "s", "mer", "pre")
         date = self._dates.get(date_text, "")
         if date == "":
             date, swapped = iso_date(*match.group("d1", "d2", "d3"), self.day_first)
@@ -220,12 +222,11 @@ class TimestampReader:
             self._remember(self._dates, date_text, date)
         if date is None:
             return None
-        hour, minute, second, after = match.group("h", "mi", "s", "mer")
-        meridiem = after or match.group("pre")
-        key = (hour, minute, second, meridiem)
+        key = tuple(clock)
         time = self._times.get(key, "")
         if time == "":
-            time = iso_time(hour, minute, second, meridiem)
+            hour, minute, second, after, before = clock
+            time = iso_time(hour, minute, second, after or before)
             self._remember(self._times, key, time)
         if time is None:
             return None
