@@ -115,7 +115,7 @@ def group_units(sources: list[Source]) -> list[list[Source]]:
     threads: dict[str, list[Source]] = {}
     for source in sources:
         if META_PART.match(source.path.name):
-            key = source.name.rsplit("/", 1)[0] if "/" in source.name else ""
+            key = _thread_key(source)
             if key not in threads:
                 threads[key] = []
                 units.append(threads[key])
@@ -125,6 +125,12 @@ def group_units(sources: list[Source]) -> list[list[Source]]:
     for unit in units:
         unit.sort(key=lambda source: _part_number(source.path.name))
     return units
+
+
+def _thread_key(source: Source) -> str:
+    """The folder of a thread part, inside its archive if it has one: parts share it."""
+    archive = source.name.split("!", 1)[0] if "!" in source.name else ""
+    return f"{archive}!{source.path.parent}"
 
 
 def _part_number(name: str) -> int:
