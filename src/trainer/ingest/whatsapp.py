@@ -61,7 +61,7 @@ CHAT_FILE_PREFIXES = (
     "WhatsApp-chat met ",
     "Чат WhatsApp с ",
 )
-# Names of the text file inside an iOS export archive, which say nothing about the chat.
+# Names of the text file inside an iOS export archive, which do not name the chat.
 GENERIC_STEMS = frozenset({"_chat", "chat"})
 COPY_SUFFIX = re.compile(r"\s*\(\d+\)$")
 SPACES = re.compile(r"\s+")
@@ -132,7 +132,7 @@ def _parse_file(source: Source, report: IngestReport) -> Iterator[Message]:
 def _text_lines(stream: io.IOBase) -> Iterator[io.TextIOWrapper]:
     if not isinstance(stream, io.BufferedIOBase):
         stream = io.BufferedReader(stream, READ_BUFFER_BYTES)
-    # utf-8-sig drops a byte order mark at the start; newline=None turns \r\n into \n.
+    # utf-8-sig drops a byte order mark at the start, and newline=None turns \r\n into \n.
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=None)
     try:
         yield text
@@ -274,7 +274,7 @@ def _body_text(first: str, extra: list[str]) -> str:
 def _is_sentence(author_part: str) -> bool:
     """True when the text before `: ` is a system notice with a quoted colon, not a name.
 
-    `Ana changed the subject to “Plan: Friday”` has a colon inside the quotes; names that
+    `Ana changed the subject to “Plan: Friday”` has a colon inside the quotes. Names that
     contain quotation marks are rare enough to read such lines as system events.
     """
     return any(mark in author_part for mark in QUOTE if mark != "'")
@@ -299,8 +299,8 @@ def clean_author(raw: str) -> str:
 def chat_name_from(source_name: str) -> str:
     """Derive the chat's name from the export's file name (`WhatsApp Chat with Ana.txt`: `Ana`).
 
-    For a file inside a zip archive the member's name is used, unless it is the generic
-    `_chat.txt` of iOS exports; then the archive's name is.
+    For a file inside a zip archive the member's name is used. The generic `_chat.txt` of iOS
+    exports names no chat, so the archive's name is used for it.
     """
     archive, _, member = source_name.partition("!")
     stem = PurePath(member or archive).stem

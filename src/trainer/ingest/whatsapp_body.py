@@ -1,9 +1,9 @@
-"""What a WhatsApp message body is: text, media, a deleted message or a system event.
+"""Classification of WhatsApp message bodies: text, media, a deleted message or a system event.
 
 WhatsApp writes these markers in the phone's language. The tables hold the English forms
-and the localized forms seen in real exports.
-NOTE: the localized tables are incomplete; a marker in a language missing here is read as
-plain text.
+and a set of localized ones.
+NOTE: the localized forms are incomplete and several were not checked against a real export,
+so a marker in a language missing here is read as plain text.
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ SYSTEM_SENTENCE = re.compile(
     rf"|.+ hat die Gruppe (?:{QUOTED} )?erstellt\.?"
     r"|.+ creó el grupo(?: .*)?)$"
 )
-# Words one of which every sentence above contains; a cheap test before the full pattern.
+# Every sentence above contains one of these words, so this cheap test runs first.
 SYSTEM_KEYWORD = re.compile(
     "encrypt|verschlüsselt|cifrados|chiffrés|Meta|business|group|grupo|groupe|Gruppe|subject"
 )
@@ -160,7 +160,7 @@ def strip_leading_marks(text: str) -> str:
 
 
 def classify_body(text: str) -> Body:
-    """Classify the text an author wrote; for media the text kept is the caption."""
+    """Classify the text an author wrote. For media the text kept is the caption."""
     edited = False
     if text.endswith(">"):
         marker = EDITED.search(text)

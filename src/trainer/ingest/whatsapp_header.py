@@ -58,17 +58,17 @@ def clean_line(line: str) -> str:
 
 def original_offset(line: str, clean_offset: int) -> int:
     """Map an offset in `clean_line(line)` back to the same position in `line`."""
-    kept = 0
+    visible_count = 0
     for index, char in enumerate(line):
-        if kept == clean_offset:
+        if visible_count == clean_offset:
             return index
         if char not in INVISIBLE_CHARS:
-            kept += 1
+            visible_count += 1
     return len(line)
 
 
 def match_header(line: str) -> tuple[re.Match[str] | None, str]:
-    """Match a header, retrying without invisible marks; return the match and the line it ran on."""
+    """Match a header, retrying without invisible marks. Return the match and the line used."""
     match = HEADER.match(line)
     if match is None and MAY_BE_HEADER.match(line) and HAS_INVISIBLE.search(line):
         cleaned = clean_line(line)
@@ -78,7 +78,7 @@ def match_header(line: str) -> tuple[re.Match[str] | None, str]:
 
 @dataclass(frozen=True, slots=True)
 class DateOrder:
-    """How a file writes non-year-first dates, and why the parser believes it."""
+    """Day and month order of a file's dates that are not year-first, and its evidence."""
 
     day_first: bool
     decided: bool
@@ -101,7 +101,7 @@ def _order_evidence(d1: str, d2: str) -> bool | None:
 
 
 def scan_date_order(lines: Iterable[str]) -> DateOrder | None:
-    """Read header dates until one settles day/month order; None when no line is a header.
+    """Read header dates until one settles day/month order. Return None if no line is a header.
 
     Stops at the first date with a day above 12. A file whose dates never settle the order
     is read to the end and gets the default order described in the module docstring.
@@ -151,11 +151,13 @@ def _default_order(separator: str, padded: bool, long_year: bool) -> DateOrder:
 
 
 def _valid_date(year: int, month: int, day: int) -> bool:
+    # NOTE: only Gregorian years are read. An export in the Solar Hijri calendar (year 1402)
+    # has no valid header, and a two-digit Buddhist year (66 for 2023) reads as 2066.
     return 1970 <= year <= 2099 and 1 <= month <= 12 and 1 <= day <= monthrange(year, month)[1]
 
 
 def iso_date(d1: str, d2: str, d3: str, day_first: bool) -> tuple[str | None, bool]:
-    """Convert date fields to `YYYY-MM-DD`; return None for an invalid date.
+    """Convert date fields to `YYYY-MM-DD`, or to None for an invalid date.
 
     The flag is True when the date is valid only in the order opposite to `day_first`, which
     happens in a file that mixes orders.
@@ -180,10 +182,10 @@ def iso_date(d1: str, d2: str, d3: str, day_first: bool) -> tuple[str | None, bo
 
 
 def iso_time(hour: str, minute: str, second: str | None, meridiem: str | None) -> str | None:
-    """Convert clock fields to `HH:MM:SS`; return None for an impossible time.
+    """Convert clock fields to `HH:MM:SS`, or to None for an impossible time.
 
     A 12-hour clock maps 12 AM to 00 and 1-11 PM to 13-23. Exports also write `00:04 AM`
-    and `23:59 PM`; an hour of 0 or above 12 is taken as already on a 24-hour clock.
+    and `23:59 PM`, so an hour of 0 or above 12 is taken as already on a 24-hour clock.
     """
     hours, minutes = int(hour), int(minute)
     seconds = int(second) if second is not None else 0
@@ -234,7 +236,7 @@ class TimestampReader:
 
     @staticmethod
     def _remember(cache: dict, key: object, value: str | None) -> None:
-        # Real chats repeat few distinct dates and times; junk input could repeat none, so
+        # Real chats repeat few distinct dates and times, but junk input may repeat none, so
         # the caches are bounded.
         if len(cache) >= 100_000:
             cache.clear()
