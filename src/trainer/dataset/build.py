@@ -47,6 +47,12 @@ class PrepareResult:
 
 def read_messages(inputs: Sequence[str | Path], progress: bool = False) -> list[Message]:
     """Read normalized JSONL or raw exports; raise PrepareError for unreadable or empty input."""
+    for path in map(Path, inputs):
+        if path.is_file() and path.stat().st_size == 0:
+            raise PrepareError(
+                f"{path} is empty; pass a chat export or the JSONL file that `twinchat ingest` "
+                "wrote"
+            )
     report = IngestReport()
     try:
         messages = list(iter_messages(list(inputs), report=report, progress=progress))
@@ -204,8 +210,6 @@ def prepare_dataset(
 
     split = split_by_time(per_session, config.val_share)
     warnings = [split.note] if split.note else []
-    for warning in warnings:
-        logger.warning("%s", warning)
     stats = build_stats(
         messages,
         persona,

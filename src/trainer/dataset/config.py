@@ -129,12 +129,6 @@ class PrepareConfig:
             "zero or a positive number of seconds, e.g. 600",
         )
         _check(
-            self.burst_gap_seconds <= self.session_gap_seconds,
-            "burst_gap_seconds",
-            self.burst_gap_seconds,
-            "at most session_gap_seconds",
-        )
-        _check(
             self.context_max_tokens > 0,
             "context_max_tokens",
             self.context_max_tokens,

@@ -136,8 +136,17 @@ _API_KEY = re.compile(
 )
 
 
+_SECRET_KEYWORD_STEMS = (
+    "pass", "pwd", "парол", "contraseña", "mot de passe", "token", "key", "secret", "ключ",
+    "токен",
+)  # fmt: skip
+
+
 def find_keyword_secrets(text: str) -> Iterator[Span]:
     """Yield a password or API key written right after its keyword ("password: hunter2")."""
+    folded = text.casefold()
+    if not any(stem in folded for stem in _SECRET_KEYWORD_STEMS):
+        return
     for pattern in (_PASSWORD, _API_KEY):
         for match in pattern.finditer(text):
             value = match.group("value").rstrip(".)")
@@ -202,8 +211,13 @@ _CODE_AFTER = re.compile(
 )
 
 
+_CODE_DIGITS = re.compile(r"\d{3}")
+
+
 def find_codes(text: str) -> Iterator[Span]:
     """Yield one-time codes of 4 to 8 digits that follow or precede a word like "code"."""
+    if not _CODE_DIGITS.search(text):
+        return
     for match in _CODE_BEFORE.finditer(text):
         if match.group("prefix"):
             continue

@@ -53,7 +53,7 @@ class NameMatcher:
     """
 
     def __init__(self, people: Iterable[Person], keep: Iterable[str] = ()) -> None:
-        self.full: dict[tuple[str, ...], str] = {}
+        self.full: dict[tuple[str, ...], str | None] = {}
         first_owners: dict[str, set[str]] = {}
         self.lowercase_tokens: set[str] = set()
         for person in people:
@@ -70,20 +70,21 @@ class NameMatcher:
                     self.lowercase_tokens.add(folded[0])
         kept_full = {tuple(token.casefold() for token in name_tokens(name)) for name in keep}
         kept_first = {tokens[0] for tokens in kept_full if tokens}
+        # A kept full name maps to None, so its words are skipped rather than redacted.
         for tokens in kept_full:
-            self.full.pop(tokens, None)
+            if len(tokens) > 1:
+                self.full[tokens] = None
         self.first: dict[str, str] = {}
         for token, owners in first_owners.items():
-            if len(owners) == 1 and token not in kept_first:
-                self.first[token] = next(iter(owners))
-            elif len(owners) > 1:
+            if token in kept_first or len(owners) > 1:
                 self.first[token] = f"first name:{token}"
-        # First word of a full name -> the word counts of full names that start with it.
-        self.full_lengths: dict[str, list[int]] = {}
+            else:
+                self.first[token] = next(iter(owners))
+        # First word of a full name -> the distinct word counts of full names starting with it.
+        lengths: dict[str, set[int]] = {}
         for tokens in self.full:
-            self.full_lengths.setdefault(tokens[0], []).append(len(tokens))
-        for lengths in self.full_lengths.values():
-            lengths.sort(reverse=True)
+            lengths.setdefault(tokens[0], set()).add(len(tokens))
+        self.full_lengths = {word: sorted(counts, reverse=True) for word, counts in lengths.items()}
 
     def find(self, text: str) -> Iterator[Span]:
         """Yield mentions, longest first: a full name wins over its first word."""
@@ -94,7 +95,8 @@ class NameMatcher:
             length = self._full_name_length(text, tokens, folded, index)
             if length:
                 key = self.full[tuple(folded[index : index + length])]
-                yield tokens[index].start(), tokens[index + length - 1].end(), key
+                if key is not None:
+                    yield tokens[index].start(), tokens[index + length - 1].end(), key
                 index += length
                 continue
             key = self.first.get(folded[index])

@@ -118,11 +118,14 @@ class _Candidate:
         return bool(_PHONE_KEYWORD.search(self.text[max(0, self.start - 24) : self.start]))
 
 
-def _spans_from_runs(text: str, accept) -> Iterator[Span]:
-    """Yield the leftmost-longest accepted sub-chain of every number run."""
+def _spans_from_runs(text: str, accept, whole_run_start: bool = False) -> Iterator[Span]:
+    """Yield the leftmost-longest accepted sub-chain of every number run.
+
+    With `whole_run_start`, only sub-chains that start at the run's first group count.
+    """
     for run in find_number_runs(text):
         first = 0
-        while first < len(run.groups):
+        while first < (1 if whole_run_start else len(run.groups)):
             for last in range(len(run.groups) - 1, first - 1, -1):
                 candidate = _Candidate(text, run, first, last)
                 if candidate.bounded() and accept(candidate):
@@ -149,8 +152,12 @@ def _is_card(candidate: _Candidate) -> bool:
 
 
 def find_cards(text: str) -> Iterator[Span]:
-    """Yield payment card numbers: 13 to 19 digits that pass the Luhn check."""
-    yield from _spans_from_runs(text, _is_card)
+    """Yield payment card numbers: 13 to 19 digits that pass the Luhn check.
+
+    A card number starts a run of digit groups, so the tail of a longer number (an
+    account number, an IBAN that failed its checksum) is not taken for a card by chance.
+    """
+    yield from _spans_from_runs(text, _is_card, whole_run_start=True)
 
 
 def _looks_like_thousands(groups: list[str]) -> bool:
@@ -204,10 +211,11 @@ def find_phones(text: str) -> Iterator[Span]:
 
     Dates are masked first, so `08.01.2023 10` is never a phone. A number without `+`
     must look like a North American number, start with a trunk prefix, or follow a word
-    such as "phone" or "тел".
+    such as "phone" or "тел". Like a card number, a phone number starts a run of digit
+    groups, though trailing groups may be left out ("020 7946 0958 123").
     """
     masked = _DATE.sub(lambda match: "x" * len(match.group()), text)
-    yield from _spans_from_runs(masked, _is_phone)
+    yield from _spans_from_runs(masked, _is_phone, whole_run_start=True)
 
 
 _IBAN_CANDIDATE = re.compile(

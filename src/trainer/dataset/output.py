@@ -84,43 +84,61 @@ def write_output(
 
     If anything fails, the temporary folder is removed and an earlier `out` stays as it
     was. The swap is two renames, so an interruption between them leaves the old output
-    under a `.old-` name next to `out`.
+    under a `.old-` name next to `out`. Raises PrepareError for file system errors.
     """
-    from datasets import Dataset, DatasetDict
-    from datasets.utils import logging as datasets_logging
-
     check_replaceable(out)
-    bars_were_enabled = datasets_logging.is_progress_bar_enabled()
-    if not progress:
-        datasets_logging.disable_progress_bar()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        # mkdtemp creates the folder readable by its owner only; give it the usual mode.
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)
-        features = dataset_features()
-        splits = {
-            "train": [example.to_row() for example in split.train],
-            "validation": [example.to_row() for example in split.validation],
-        }
-        DatasetDict(
-            {name: Dataset.from_list(rows, features=features) for name, rows in splits.items()}
-        ).save_to_disk(str(staging / DATASET_DIR))
-        with (staging / PREVIEW_FILE).open("w", encoding="utf-8") as stream:
-            for row in preview:
-                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-        (staging / STATS_FILE).write_text(
-            json.dumps(stats, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as error:
+        raise PrepareError(f"cannot create the output folder {out}: {error}") from error
+    try:
+        _write_files(staging, split, stats, preview, progress)
         _swap(staging, out)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise PrepareError(
+            f"failed to write the dataset to {out}: {error}; any earlier output there is "
+            "unchanged, so free disk space or fix the folder's permissions and run again"
+        ) from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _write_files(
+    folder: Path, split: Split, stats: dict[str, Any], preview: list[dict], progress: bool
+) -> None:
+    from datasets import Dataset, DatasetDict
+    from datasets.utils import logging as datasets_logging
+
+    # mkdtemp creates the folder readable by its owner only; give it the usual mode.
+    umask = os.umask(0)
+    os.umask(umask)
+    folder.chmod(0o777 & ~umask)
+
+    features = dataset_features()
+    splits = DatasetDict()
+    for name, examples in (("train", split.train), ("validation", split.validation)):
+        # Built from columns, because Dataset.from_list drops the schema of an empty split.
+        rows = [example.to_row() for example in examples]
+        columns = {column: [row[column] for row in rows] for column in features}
+        splits[name] = Dataset.from_dict(columns, features=features)
+    bars_were_enabled = datasets_logging.is_progress_bar_enabled()
+    if not progress:
+        datasets_logging.disable_progress_bar()
+    try:
+        splits.save_to_disk(str(folder / DATASET_DIR))
     finally:
         if bars_were_enabled:
             datasets_logging.enable_progress_bar()
+
+    with (folder / PREVIEW_FILE).open("w", encoding="utf-8") as stream:
+        for row in preview:
+            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+    (folder / STATS_FILE).write_text(
+        json.dumps(stats, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
 
 
 def _swap(staging: Path, out: Path) -> None:
