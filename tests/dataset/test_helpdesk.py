@@ -3,7 +3,6 @@
 The export holds 42,904 messages from 4,118 people; the persona `user1000001` wrote 2,111.
 """
 
-import itertools
 import re
 from pathlib import Path
 
@@ -80,22 +79,48 @@ def test_helpdesk_validation_is_later(result) -> None:
     assert latest_train < earliest_validation
 
 
+def example_words(example) -> list[list[str]]:
+    texts = [text for turn in example.context for text in turn["messages"]] + example.target
+    return [re.findall(r"\w+", text) for text in texts]
+
+
 def test_helpdesk_no_full_names_left(examples, messages) -> None:
-    # Every two-word display name of another participant, as lower-case word pairs.
-    full_names = {
-        tuple(name.casefold().split())
-        for person in collect_participants(messages)
-        if person.author_id != PERSONA
-        for name in person.names
-        if len(name.split()) == 2
-    }
+    # Other participants' names as word sequences, with and without the middle initial.
+    full_names = set()
+    for person in collect_participants(messages):
+        if person.author_id == PERSONA:
+            continue
+        for name in person.names:
+            words = tuple(re.findall(r"\w+", name.casefold()))
+            full_names.add(words)
+            full_names.add(tuple(word for word in words if len(word) > 1))
     leaks = []
     for example in examples:
-        texts = [text for turn in example.context for text in turn["messages"]] + example.target
-        for text in texts:
-            words = re.findall(r"\w+", text.casefold())
-            leaks += [pair for pair in itertools.pairwise(words) if pair in full_names]
+        for words in example_words(example):
+            folded = [word.casefold() for word in words]
+            for length in (2, 3):
+                for start in range(len(folded) - length + 1):
+                    if tuple(folded[start : start + length]) in full_names:
+                        leaks.append(" ".join(words[start : start + length]))
     assert leaks == []
+
+
+def test_helpdesk_no_capitalized_name_words(examples, messages) -> None:
+    persona_words = {"Arlo", "Finch"}
+    name_words = set()
+    for person in collect_participants(messages):
+        if person.author_id != PERSONA:
+            for name in person.names:
+                name_words.update(word for word in re.findall(r"\w+", name) if len(word) > 1)
+    name_words -= persona_words
+    leaks = {
+        word
+        for example in examples
+        for words in example_words(example)
+        for word in words
+        if word in name_words
+    }
+    assert leaks == set()
 
 
 def test_helpdesk_speakers_are_placeholders(examples) -> None:

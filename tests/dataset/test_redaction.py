@@ -6,6 +6,7 @@ from trainer.dataset.redaction import Redactor
 
 PEOPLE = [
     Person("user2", ("Greta Lowell",)),
+    Person("user6", ("Ivo C. Calder",)),
     Person("user3", ("Will Hart", "Will H.")),
     Person("user4", ("Анна Смирнова",)),
     Person("user5", ("greta_k",)),
@@ -191,6 +192,17 @@ def test_redact_names_full_and_first() -> None:
     assert redactor.redact("GRETA look") == "[NAME_1] look"
 
 
+def test_redact_names_last_name() -> None:
+    assert redact("ask Lowell, or lowell") == "ask [NAME_1], or [NAME_1]"
+
+
+def test_redact_names_middle_initial() -> None:
+    redactor = make_redactor()
+    assert redactor.redact("Ivo C. Calder: hi") == "[NAME_1]: hi"
+    assert redactor.redact("Ivo Calder and Calder and Ivo") == "[NAME_1] and [NAME_1] and [NAME_1]"
+    assert redactor.redact("plan C. Ok") == "plan C. Ok"
+
+
 def test_redact_names_word_boundary() -> None:
     assert redact("Gretal and Willow and Gretas") == "Gretal and Willow and Gretas"
 
@@ -248,3 +260,8 @@ def test_redact_speaker_without_name_rule() -> None:
 def test_redact_overlap_first_rule_wins() -> None:
     text = "https://admin:S3cret@192.168.1.1/setup"
     assert redact(text) == "https://[SECRET_1]@[IP_1]/setup"
+
+
+def test_redact_name_glued_to_email() -> None:
+    text = "scp file Ivo C. Calder@example.com:~/"
+    assert redact(text) == "scp file [NAME_1]. [EMAIL_1]:~/"

@@ -1,8 +1,8 @@
-"""Find other participants' names in message text: full names and first names.
+"""Find other participants' names in message text: full names, first names and last names.
 
-Names come from the export's authors, so only people who wrote in the chat are found. A
-first name shared by two people gets its own placeholder, because the text does not say
-which of them it means.
+Names come from the export's authors and from people that records name, so a person who
+never appears in the export is not found. A first or last name shared by two people gets
+its own placeholder, because the text does not say which of them it means.
 """
 
 from __future__ import annotations
@@ -14,14 +14,16 @@ from dataclasses import dataclass
 Span = tuple[int, int, str]
 
 _TOKEN = re.compile(r"\w+(?:-\w+)*")
-_NAME_GAP = re.compile(r"[\s'’]+")
+# What may separate the words of a full name in text: spaces, an apostrophe ("O'Brien"),
+# or the dot of a middle initial ("Ivo C. Calder").
+_NAME_GAP = re.compile(r"(?:\.\s*|[\s'’])[\s'’]*")
 _GREETING_BEFORE = re.compile(
     r"(?:^|[\s,(])(?:hi|hey|hello|thanks|thank you|thx|ty|cheers|bye|yo|dear|sorry|ok|okay|"
     r"привет|спасибо|пока|здравствуй|ну)[,!]?\s*$|@$",
     re.IGNORECASE,
 )
-# First names that are also everyday words. Written in lower case they count as the name
-# only where they address someone ("thanks, will", "@mark", "grace: try this").
+# Names that are also everyday words. Written in lower case they count as the name only
+# where they address someone ("thanks, will", "@mark", "grace: try this").
 _COMMON_WORD_NAMES_TEXT = """
     amber april art august autumn bell bill black brown chase cliff crystal dale dawn don
     drew faith frank gene glen grace green guy hall heath holly hope hunter iris ivy jack joy
@@ -45,49 +47,68 @@ def name_tokens(name: str) -> list[str]:
     return [token for token in _TOKEN.findall(name) if not token.isdigit()]
 
 
-class NameMatcher:
-    """Find mentions of people by full name or first name.
+def name_forms(name: str) -> tuple[list[tuple[str, ...]], list[str]]:
+    """Return a name's full forms and its single words, all casefolded.
 
-    `keep` lists names never to redact (the persona's own). A first name in `keep` that
-    another person shares is still redacted, because it may mean that person.
+    "Ivo C. Calder" has the full forms ("ivo", "c", "calder") and ("ivo", "calder"), and
+    the words "ivo" and "calder"; initials alone are never words.
+    """
+    folded = tuple(token.casefold() for token in name_tokens(name))
+    full_forms: list[tuple[str, ...]] = []
+    if len(folded) > 1:
+        full_forms.append(folded)
+        without_initials = tuple(token for token in folded if len(token) > 1)
+        if 1 < len(without_initials) < len(folded):
+            full_forms.append(without_initials)
+    words = [token for token in dict.fromkeys(folded[:1] + folded[-1:]) if len(token) > 1]
+    return full_forms, words
+
+
+class NameMatcher:
+    """Find mentions of people by full name, first name or last name.
+
+    `keep` lists names never to redact (the persona's own). A word of a kept name that
+    another person's name shares is still redacted, because it may mean that person.
     """
 
     def __init__(self, people: Iterable[Person], keep: Iterable[str] = ()) -> None:
+        # A full name maps to its person's key; a kept full name maps to None, so its
+        # words are skipped rather than redacted.
         self.full: dict[tuple[str, ...], str | None] = {}
-        first_owners: dict[str, set[str]] = {}
+        word_owners: dict[str, set[str]] = {}
         self.lowercase_tokens: set[str] = set()
         for person in people:
             for name in person.names:
-                tokens = name_tokens(name)
-                if not tokens:
-                    continue
-                folded = tuple(token.casefold() for token in tokens)
-                if len(folded) > 1:
-                    self.full.setdefault(folded, person.key)
-                if len(folded[0]) >= 2:
-                    first_owners.setdefault(folded[0], set()).add(person.key)
-                if tokens[0].islower():
-                    self.lowercase_tokens.add(folded[0])
-        kept_full = {tuple(token.casefold() for token in name_tokens(name)) for name in keep}
-        kept_first = {tokens[0] for tokens in kept_full if tokens}
-        # A kept full name maps to None, so its words are skipped rather than redacted.
-        for tokens in kept_full:
-            if len(tokens) > 1:
-                self.full[tokens] = None
-        self.first: dict[str, str] = {}
-        for token, owners in first_owners.items():
-            if token in kept_first or len(owners) > 1:
-                self.first[token] = f"first name:{token}"
+                full_forms, words = name_forms(name)
+                for form in full_forms:
+                    self.full.setdefault(form, person.key)
+                for word in words:
+                    word_owners.setdefault(word, set()).add(person.key)
+                self.lowercase_tokens.update(
+                    token.casefold() for token in name_tokens(name) if token.islower()
+                )
+        kept_words: set[str] = set()
+        for name in keep:
+            full_forms, words = name_forms(name)
+            for form in full_forms:
+                self.full[form] = None
+            kept_words.update(words)
+
+        self.words: dict[str, str] = {}
+        for word, owners in word_owners.items():
+            if word in kept_words or len(owners) > 1:
+                self.words[word] = f"name word:{word}"
             else:
-                self.first[token] = next(iter(owners))
+                self.words[word] = next(iter(owners))
+
         # First word of a full name -> the distinct word counts of full names starting with it.
         lengths: dict[str, set[int]] = {}
-        for tokens in self.full:
-            lengths.setdefault(tokens[0], set()).add(len(tokens))
+        for form in self.full:
+            lengths.setdefault(form[0], set()).add(len(form))
         self.full_lengths = {word: sorted(counts, reverse=True) for word, counts in lengths.items()}
 
     def find(self, text: str) -> Iterator[Span]:
-        """Yield mentions, longest first: a full name wins over its first word."""
+        """Yield mentions, longest first: a full name wins over its single words."""
         tokens = list(_TOKEN.finditer(text))
         folded = [token.group().casefold() for token in tokens]
         index = 0
@@ -99,7 +120,7 @@ class NameMatcher:
                     yield tokens[index].start(), tokens[index + length - 1].end(), key
                 index += length
                 continue
-            key = self.first.get(folded[index])
+            key = self.words.get(folded[index])
             if key is not None and self._case_matches(text, tokens[index]):
                 yield tokens[index].start(), tokens[index].end(), key
             index += 1

@@ -104,7 +104,8 @@ class Redactor:
                     claimed.append((start, end, rule, key))
         if self.names is not None:
             for start, end, key in self.names.find(text):
-                if not _overlaps(claimed, start, end):
+                end = _end_before_claimed(text, claimed, start, end)
+                if end > start:
                     claimed.append((start, end, "name", key))
         return sorted(claimed)
 
@@ -118,6 +119,24 @@ class Redactor:
             }
             for rule in LABELS
         }
+
+
+def _end_before_claimed(
+    text: str, claimed: list[tuple[int, int, str, str]], start: int, end: int
+) -> int:
+    """Shorten a name span to the words before any claimed span it runs into.
+
+    A full name glued to an e-mail ("Wren M. Ashby@host") keeps its leading words. Returns
+    `start` when nothing is left to redact.
+    """
+    for other_start, other_end, *_ in claimed:
+        if start < other_end and other_start < end:
+            if other_start <= start:
+                return start
+            end = other_start
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return end
 
 
 def _overlaps(claimed: list[tuple[int, int, str, str]], start: int, end: int) -> bool:
