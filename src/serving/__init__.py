@@ -1,0 +1,1 @@
+"""Serving: registered persona models on shared base models, batched generation, HTTP API."""
