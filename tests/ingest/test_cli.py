@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from tests.ingest.telegram_helpers import chat, message, service, write_export
+from trainer.ingest.records import Message
 from twinchat.cli import cli
 
 HTML_PAGE = (
@@ -41,6 +43,24 @@ def test_ingest_writes_messages(tmp_path: Path) -> None:
     assert [record["text"] for record in records] == ["hello", "hi Ana", "how are you", ""]
     assert [record["kind"] for record in records] == ["text", "text", "text", "system"]
     assert records[0]["chat_id"] == "telegram:7000001"
+
+
+def test_ingest_lines_match_message_json(tmp_path: Path) -> None:
+    out = tmp_path / "messages.jsonl"
+    _run("ingest", str(_export(tmp_path)), "--out", str(out), "--no-progress")
+    for line in out.read_text(encoding="utf-8").splitlines():
+        assert line == Message.from_dict(json.loads(line)).to_json()
+
+
+def test_ingest_reads_zipped_export(tmp_path: Path) -> None:
+    archive = tmp_path / "Telegram Export.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.write(_export(tmp_path), "ChatExport_2025-01-01/result.json")
+        bundle.writestr("ChatExport_2025-01-01/photos/photo_1.jpg", b"\xff\xd8")
+    out = tmp_path / "messages.jsonl"
+    result = _run("ingest", str(archive), "--out", str(out), "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert len(out.read_text().splitlines()) == 4
 
 
 def test_ingest_prints_summary(tmp_path: Path) -> None:

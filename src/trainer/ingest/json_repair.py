@@ -5,7 +5,8 @@ Telegram Desktop 4.1 wrote the `document_id` of custom emoji entities as a bare 
 `RepairingReader` sits between the file and the JSON parser and turns every bare value after
 an object key into a JSON string. A bare value runs to the next `,`, `}`, `]` or line break, or
 to the closing `)` when it starts with `(` (the exporter's `(File not included...)`
-placeholders contain commas). The literals `true`, `false` and `null` are left alone.
+placeholders contain commas). The literals `true`, `false` and `null` are left alone, and so
+is anything that starts like a number, so a bare value such as `5_sticker.webm` stays invalid.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import BinaryIO
 
 READ_SIZE = 64 * 1024
 _BOM = b"\xef\xbb\xbf"
-# Longest bare value that is repaired; a longer one stays invalid and ends the parse there.
+# Maximum length of a bare value that is repaired. A longer one stays invalid and ends the parse.
 MAX_BARE_VALUE = 512
 # Bytes held back at the end of each chunk so that a bare value is never split between chunks.
 _HOLD_BACK = MAX_BARE_VALUE + 64

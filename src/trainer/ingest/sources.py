@@ -128,7 +128,7 @@ def group_units(sources: list[Source]) -> list[list[Source]]:
 
 
 def _thread_key(source: Source) -> str:
-    """The folder of a thread part, inside its archive if it has one: parts share it."""
+    """Return the folder of a thread part, prefixed by its archive if it is in one."""
     archive = source.name.split("!", 1)[0] if "!" in source.name else ""
     return f"{archive}!{source.path.parent}"
 

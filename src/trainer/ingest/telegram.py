@@ -1,9 +1,9 @@
 """Telegram Desktop JSON exports (`result.json`): single chats and full-account exports.
 
-The file is streamed, so a multi-gigabyte export parses in bounded memory. Damage is local:
-bare values written by a Telegram Desktop bug are quoted on the fly (`json_repair`), a record
-that is not a message is skipped with its location, and a file that ends early or turns into
-invalid JSON keeps the messages before that point, with the byte offset in the report.
+The file is streamed, so a multi-gigabyte export parses in bounded memory. Damage stays
+local. Bare values written by a Telegram Desktop bug are quoted on the fly (`json_repair`),
+and a record that is not a message is skipped with its location. A file that ends early or
+turns into invalid JSON keeps the messages before that point, and the report names the byte.
 How one record is normalized is described in `telegram_message`.
 """
 
@@ -73,7 +73,7 @@ def looks_like_html(head: str) -> bool:
 
 @dataclass
 class _FileState:
-    """What parsing one file has seen so far, for its report entries."""
+    """Chats, counts and the last message seen while parsing one file, for its report."""
 
     chats: list[ChatInfo] = field(default_factory=list)
     messages: int = 0
@@ -196,7 +196,7 @@ def _report_local_times(source: Source, state: _FileState, report: IngestReport)
 
 
 def _fallback_chat_id(source: Source) -> str:
-    """An id for a chat without `id`, from the file's folder and name inside its export."""
+    """Derive an id for a chat without `id` from the file's folder and name in its export."""
     path = source.path
     return f"{path.parent.name}/{path.stem}" if path.parent.name else path.stem
 

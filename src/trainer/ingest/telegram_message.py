@@ -39,7 +39,7 @@ _MEDIA_KEYS = (
     ("game_title", "game"),
     ("invoice_information", "invoice"),
 )
-# Service record fields copied into `extra`: they say what happened without any message text.
+# Service record fields copied into `extra`, which describe what happened without any text.
 _SERVICE_DETAILS = (
     "title",
     "members",
@@ -233,7 +233,7 @@ def _add_media(record: dict[str, Any], message: Message) -> None:
 
 
 def _file_name(record: dict[str, Any]) -> str | None:
-    """The attached file's name, or None when the export did not include the file."""
+    """Return the attached file's name, or None when the export did not include the file."""
     original = record.get("file_name")
     if isinstance(original, str) and original:
         return original

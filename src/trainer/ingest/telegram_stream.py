@@ -1,7 +1,7 @@
 """Stream the chats and raw message records out of a Telegram Desktop JSON export.
 
 Two layouts exist: a single-chat export is one chat object (`name`, `type`, `id`,
-`messages`), and a full-account export holds chat objects in `chats.list`, `left_chats.list`
+`messages`), and a full-account export contains chat objects in `chats.list`, `left_chats.list`
 and possibly other lists. Any object with a `messages` array counts as a chat, so unknown
 sections work too.
 
@@ -44,8 +44,8 @@ class _Frame:
 def single_chat_fields(head: bytes) -> dict[str, Any] | None:
     """Return the top-level scalar fields if `head` starts a single-chat export, else None.
 
-    It is single-chat when `messages` is a top-level key; a head that ends before that key,
-    or is invalid JSON there, gives None and the caller uses the general walker.
+    An export is single-chat when `messages` is a top-level key. A head that ends before that
+    key, or is invalid JSON before it, gives None, so the caller uses the general walker.
     """
     fields: dict[str, Any] = {}
     events = ijson.parse(io.BytesIO(head), use_float=True)
