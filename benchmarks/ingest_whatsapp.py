@@ -7,7 +7,9 @@
 `speed` writes a synthetic chat of about --size-mb megabytes under benchmarks/.work/ and
 parses it with each library in its own subprocess, so every peak RSS is measured alone.
 `accuracy` parses short export shapes with each library and compares timestamps, authors
-and texts with the expected rows. Results go to docs/benchmarks/ingest-whatsapp.md by hand.
+and texts with the expected rows, then counts authored messages in the shared fixture
+exports beside the repository (../shared/fixtures) when that folder exists. Results go to
+docs/benchmarks/ingest-whatsapp.md by hand.
 """
 
 from __future__ import annotations
@@ -255,9 +257,15 @@ def main() -> None:
     elif args.command == "measure":
         print(json.dumps(measure(args.parser, args.path)))
     else:
-        from ingest_whatsapp_cases import accuracy
+        from ingest_whatsapp_cases import accuracy, fixture_accuracy
 
         accuracy(RUNNERS, WORK, _quiet_libraries)
+        fixtures = ROOT.parent / "shared" / "fixtures"
+        if fixtures.is_dir():
+            print()
+            fixture_accuracy(RUNNERS, fixtures)
+        else:
+            print(f"\n{fixtures} is absent, so the fixture comparison was skipped")
 
 
 if __name__ == "__main__":

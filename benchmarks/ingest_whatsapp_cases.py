@@ -149,6 +149,32 @@ CASES: list[tuple[str, str, list[Row]]] = [
     ),
 ]
 
+WHATSR = {"Alice", "Bob", "Carol", "Dave", "Mallory"}
+CHAT_MINER = {"John Doe", "Jahn Doe", "John-John Doe", "John Doe 🤓", "🤓"}
+GROUP = {"Alice", "Bob", "Eve", "Mallory", "Trent"}
+# Other projects' test exports in the shared fixtures folder: authored messages (system
+# events and empty bodies excluded) and their authors, counted by reading each file.
+FIXTURES: dict[str, tuple[int, set[str]]] = {
+    **{
+        f"whatsr/{os_name}{clock}.txt": (41, WHATSR)
+        for os_name in ("englishandroid", "englishios", "germanandroid", "germanios")
+        for clock in ("24h", "ampm")
+    },
+    **{
+        f"chat-miner/whatsapp/test_{name}.txt": (6, CHAT_MINER)
+        for name in ("[mmddyy]_24hrs", "ddmmyy_24hrs", "mmddyy_24hrs", "mmddyyyy_12hrs")
+    },
+    "chat-miner/whatsapp/test_yyyymmdd_24hrs.txt": (6, CHAT_MINER),
+    "chat-analytics/whatsapp/2A_5M.txt": (5, {"A", "B"}),
+    "chat-analytics/whatsapp/4A_11M.txt": (11, GROUP),
+    "chat-analytics/whatsapp/4A_11M.zip": (11, GROUP),
+    "whats-reader/asian-format-test.txt": (5, {"山田太郎", "佐藤花子"}),
+    "whats-reader/bracketed-year-first-test.txt": (3, {"Ana", "Bruno"}),
+    "whats-reader/dash-format-test.txt": (5, {"Alice", "Bob"}),
+    "whats-reader/dot-time-klo-format-test.txt": (3, {"Mika", "Laura"}),
+    "whats-reader/european-ampm-format-test.txt": (4, {"Loris", "Luke"}),
+}
+
 _MARKS = re.compile("[\u200e\u200f\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
@@ -179,6 +205,32 @@ def judge(runner: Runner, path: Path, expected: list[Row]) -> str:
             if got_value != want_value:
                 return f"wrong {field}: {got_value!r}"
     return "wrong order"
+
+
+def judge_fixture(runner: Runner, path: Path, count: int, authors: set[str]) -> str:
+    """Return `ok` when a library finds `count` authored messages by `authors`."""
+    try:
+        rows = _normalize(runner(path))
+    except Exception as error:
+        return f"error: {type(error).__name__}"
+    got_authors = {author for _, author, _ in rows}
+    if len(rows) != count:
+        return f"wrong: {len(rows)} messages"
+    if got_authors != authors:
+        return f"wrong authors: {', '.join(sorted(got_authors - authors))}"
+    return "ok"
+
+
+def fixture_accuracy(runners: dict[str, Runner], fixtures: Path) -> None:
+    """Print a table: one row per shared fixture file, one column per library."""
+    names = list(runners)
+    print("| fixture | messages | " + " | ".join(names) + " |")
+    print("|---|---:|" + "---|" * len(names))
+    for relative, (count, authors) in FIXTURES.items():
+        verdicts = [
+            judge_fixture(runners[name], fixtures / relative, count, authors) for name in names
+        ]
+        print(f"| {relative} | {count} | " + " | ".join(verdicts) + " |")
 
 
 def accuracy(runners: dict[str, Runner], work: Path, quiet: Callable[[], None]) -> None:

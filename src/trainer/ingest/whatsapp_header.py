@@ -211,11 +211,15 @@ class TimestampReader:
         self.day_first = day_first
         self.mixed_order_line: int | None = None
         self._dates: dict[str, str | None] = {}
+        # Hours and minutes are cached apart from seconds, which keeps both caches small.
         self._times: dict[tuple[str | None, ...], str | None] = {}
+        self._seconds: dict[str, str | None] = {}
 
     def timestamp(self, match: re.Match[str], line_number: int) -> str | None:
         """Return `YYYY-MM-DDTHH:MM:SS` for a header match, or None if date or time is invalid."""
-        date_text, *clock = match.group("date", "h", "mi", "s", "mer", "pre")
+        date_text, hour, minute, second, after, before = match.group(
+            "date", "h", "mi", "s", "mer", "pre"
+        )
         date = self._dates.get(date_text, "")
         if date == "":
             date, swapped = iso_date(*match.group("d1", "d2", "d3"), self.day_first)
@@ -224,15 +228,23 @@ class TimestampReader:
             self._remember(self._dates, date_text, date)
         if date is None:
             return None
-        key = tuple(clock)
-        time = self._times.get(key, "")
-        if time == "":
-            hour, minute, second, after, before = clock
-            time = iso_time(hour, minute, second, after or before)
-            self._remember(self._times, key, time)
-        if time is None:
+        key = (hour, minute, after, before)
+        hours_minutes = self._times.get(key, "")
+        if hours_minutes == "":
+            time = iso_time(hour, minute, None, after or before)
+            hours_minutes = time[:5] if time is not None else None
+            self._remember(self._times, key, hours_minutes)
+        if hours_minutes is None:
             return None
-        return f"{date}T{time}"
+        if second is None:
+            return f"{date}T{hours_minutes}:00"
+        seconds = self._seconds.get(second, "")
+        if seconds == "":
+            seconds = f"{int(second):02d}" if int(second) <= 59 else None
+            self._remember(self._seconds, second, seconds)
+        if seconds is None:
+            return None
+        return f"{date}T{hours_minutes}:{seconds}"
 
     @staticmethod
     def _remember(cache: dict, key: object, value: str | None) -> None:
