@@ -15,7 +15,7 @@ composed params.yaml; the paths come from the arguments. Keys and defaults:
       context_max_tokens: 512     # token budget of the context before each target
       context_max_turns: 16       # max speaker turns in the context
       target_max_tokens: 256      # a target keeps its leading messages within this budget
-      require_reply: true         # only persona bursts that answer someone become targets
+      require_reply: true         # only persona bursts that reply to someone become targets
       val_share: 0.1              # share of examples, from the latest sessions, for validation
       preview_examples: 20        # rows written to preview.jsonl
       drop_forwarded: true        # drop forwarded messages

@@ -41,7 +41,7 @@ def write_messages(path: Path, messages: list[Message]) -> Path:
 
 
 def dialogue(number: int, author_id: str, text: str, minutes: float = 0, **fields):
-    """Return a DialogueMessage as the builder sees it after filtering and redaction."""
+    """Return a DialogueMessage in the form the builder receives after filtering and redaction."""
     return DialogueMessage(
         chat_id=fields.pop("chat_id", "telegram:1"),
         id=str(number),

@@ -218,3 +218,33 @@ def test_cli_config_file(messages_file: Path, tmp_path: Path) -> None:
     result = run(str(messages_file), "--config", str(params), "--report")
     assert result.exit_code == 0, result.output
     assert "examples: train 6, validation 0" in result.output
+
+
+def test_cli_tokenizer_counts(messages_file: Path, tmp_path: Path) -> None:
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    # A word-level tokenizer: one token per word or punctuation mark.
+    vocabulary = {"[UNK]": 0, "np": 1}
+    tokenizer = Tokenizer(models.WordLevel(vocabulary, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+    folder = tmp_path / "tokenizer"
+    PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="[UNK]").save_pretrained(folder)
+    out = tmp_path / "out"
+    result = run(
+        str(messages_file), "--persona", "user1", "--out", str(out), "--set", f"tokenizer={folder}"
+    )
+    stats = json.loads((out / "stats.json").read_text())
+    assert result.exit_code == 0, result.output
+    assert stats["persona_tokens"]["method"] == f"tokenizer: {folder}"
+    # "reinstall it from a live cd", "that works too" and "np" are 6 + 3 + 1 words.
+    assert stats["persona_tokens"]["train"] == 10
+
+
+def test_cli_tokenizer_missing(messages_file: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "no-tokenizer"
+    result = run(
+        str(messages_file), "--persona", "user1", "--report", "--set", f"tokenizer={missing}"
+    )
+    assert result.exit_code == 2
+    assert "cannot load the tokenizer" in result.output

@@ -1,6 +1,6 @@
 """The prepare run on a real Telegram group export of a Linux help channel.
 
-The export holds 42,904 messages from 4,118 people; the persona `user1000001` wrote 2,111.
+The export contains 42,904 messages from 4,118 people; the persona `user1000001` wrote 2,111.
 """
 
 import re

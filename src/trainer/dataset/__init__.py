@@ -1,6 +1,6 @@
 """Persona dialogue datasets: sessions, context windows, filters, redaction and splits.
 
-Nothing here imports torch; `datasets` is imported only when a dataset is written.
+Nothing here imports torch, and `datasets` is imported only when a dataset is written.
 """
 
 from trainer.dataset.build import PrepareResult, prepare_dataset, run_prepare

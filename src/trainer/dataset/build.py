@@ -45,15 +45,20 @@ class PrepareResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_messages(inputs: Sequence[str | Path], progress: bool = False) -> list[Message]:
-    """Read normalized JSONL or raw exports; raise PrepareError for unreadable or empty input."""
+def read_messages(
+    inputs: Sequence[str | Path], progress: bool = False, report: IngestReport | None = None
+) -> list[Message]:
+    """Read normalized JSONL or raw exports, raising PrepareError for unreadable or empty input.
+
+    Records the parsers skipped are counted in `report`.
+    """
     for path in map(Path, inputs):
         if path.is_file() and path.stat().st_size == 0:
             raise PrepareError(
                 f"{path} is empty; pass a chat export or the JSONL file that `twinchat ingest` "
                 "wrote"
             )
-    report = IngestReport()
+    report = report if report is not None else IngestReport()
     try:
         messages = list(iter_messages(list(inputs), report=report, progress=progress))
     except IngestError as error:
@@ -98,7 +103,7 @@ def build_name_matcher(
     """Collect the names to redact: every author's display names and people named by records.
 
     Service records name invited members and inviters, and forwards name the original
-    author; such people may never write themselves but still be mentioned.
+    author. Such people may never write themselves but still be mentioned.
     """
     people = [
         Person(participant.author_id, tuple(participant.names))
@@ -128,7 +133,7 @@ def mentioned_names(messages: Sequence[Message]) -> set[str]:
 
 
 def group_chat_ids(messages: Sequence[Message], persona: Persona) -> set[str]:
-    """Return the chats with more than two speakers; persona aliases count as one."""
+    """Return the chats with more than two speakers, counting persona aliases as one."""
     speakers: dict[str, set[str]] = {}
     for message in messages:
         if message.kind == "system":
@@ -178,7 +183,8 @@ def prepare_dataset(
     `count_tokens` replaces the tokenizer named in the config. Raises PrepareError for
     every problem the user can fix.
     """
-    messages = read_messages(inputs, progress)
+    ingest_report = IngestReport()
+    messages = read_messages(inputs, progress, ingest_report)
     participants = collect_participants(messages)
     persona = resolve_persona(participants, config.persona_ids, config.persona_name)
     logger.info("%d messages, persona %s", len(messages), ",".join(persona.ids))
@@ -209,8 +215,16 @@ def prepare_dataset(
         raise PrepareError(_no_targets_message(messages, filters, persona, builder, config))
 
     split = split_by_time(per_session, config.val_share)
-    warnings = [split.note] if split.note else []
+    warnings = list(ingest_report.warnings)
+    if ingest_report.skipped:
+        warnings.append(
+            f"{len(ingest_report.skipped)} records of the input could not be read and were "
+            "skipped; `twinchat ingest` writes a report that lists them"
+        )
+    if split.note:
+        warnings.append(split.note)
     stats = build_stats(
+        ingest_report,
         messages,
         persona,
         filters,
@@ -236,6 +250,7 @@ def run_prepare(
 
 
 def build_stats(
+    ingest_report: IngestReport,
     messages: Sequence[Message],
     persona: Persona,
     filters: FilterResult,
@@ -261,6 +276,7 @@ def build_stats(
             "persona_input": persona_messages,
             "persona_kept": kept_persona,
             "chats": len({message.chat_id for message in messages}),
+            "unreadable_records": len(ingest_report.skipped),
         },
         "sessions": {
             "total": len(sessions),
@@ -295,7 +311,7 @@ def _no_targets_message(
     config: PrepareConfig,
 ) -> str:
     total = sum(1 for message in messages if message.author_id in persona.ids)
-    kept = sum(1 for message, _ in filters.kept if message.author_id in persona.ids)
+    persona_kept = sum(1 for message, _ in filters.kept if message.author_id in persona.ids)
     dropped = ", ".join(f"{count} {reason}" for reason, count in filters.persona_counts.items())
     skipped = ", ".join(f"{count} {reason}" for reason, count in builder.skipped.items())
     hint = (
@@ -305,7 +321,7 @@ def _no_targets_message(
     )
     return (
         f"persona {', '.join(persona.ids)} has no training examples: {total} messages, "
-        f"{kept} left after filters ({dropped or 'none dropped'}), "
+        f"{persona_kept} left after filters ({dropped or 'none dropped'}), "
         f"bursts not used: {skipped or 'none'}; {hint}"
     )
 

@@ -27,12 +27,12 @@ def _fail(error: PrepareError) -> None:
     "persona_ids",
     multiple=True,
     metavar="AUTHOR_ID",
-    help="Author id of the persona; repeat it for the same person's other accounts.",
+    help="Author id of the persona. Repeat it for the same person's other accounts.",
 )
 @click.option(
     "--persona-name",
     metavar="NAME",
-    help="Choose the persona by display name; fails if the name matches several authors.",
+    help="Choose the persona by display name. Fails if the name matches several authors.",
 )
 @click.option(
     "--out",
@@ -77,7 +77,7 @@ def prepare(
 ) -> None:
     """Turn chat messages (JSONL from `twinchat ingest`, or exports) into training examples.
 
-    Each example is a reply of the persona with the conversation before it; other people's
+    Each example is a reply of the persona with the conversation before it. Other people's
     names, contacts and secrets are replaced by placeholders such as [NAME_1].
     """
     from trainer.dataset.build import prepare_dataset, run_prepare

@@ -1,4 +1,4 @@
-"""The `prepare` parameters: one typed, validated object read once at the edge.
+"""The `prepare` parameters as one typed, validated object, read once at the edge.
 
 The field names are the keys of the `prepare` section of `params.yaml`, so a DVC stage and
 the `twinchat prepare` command read the same configuration. docs/dataset.md lists them.
@@ -7,12 +7,12 @@ the `twinchat prepare` command read the same configuration. docs/dataset.md list
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# Writing systems that `keep_scripts` accepts; each is the first word of the Unicode
+# Writing systems that `keep_scripts` accepts. Each is the first word of the Unicode
 # character name of its letters ("CYRILLIC SMALL LETTER A", "CJK UNIFIED IDEOGRAPH-4E00").
 SCRIPTS = (
     "latin",
@@ -32,12 +32,12 @@ SCRIPTS = (
 
 
 class PrepareError(Exception):
-    """An input or configuration problem the user can fix; the message names it and the fix."""
+    """An input or configuration problem the user can fix, with a message naming the fix."""
 
 
 @dataclass(frozen=True)
 class RedactConfig:
-    """Which redaction rules run; each replaces its matches with a numbered placeholder."""
+    """Switches for the redaction rules, each replacing its matches with a numbered placeholder."""
 
     email: bool = True
     phone: bool = True
@@ -52,7 +52,7 @@ class RedactConfig:
 
 @dataclass(frozen=True)
 class PrepareConfig:
-    """Parameters of one prepare run; see docs/dataset.md for each one's meaning."""
+    """Parameters of one prepare run, explained in docs/dataset.md."""
 
     persona_ids: tuple[str, ...] = ()
     persona_name: str | None = None
@@ -77,7 +77,7 @@ class PrepareConfig:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any] | None) -> PrepareConfig:
-        """Build and validate a config from a `prepare` mapping; missing keys keep defaults.
+        """Build and validate a config from a `prepare` mapping, with defaults for missing keys.
 
         Raises PrepareError naming the first unknown key or invalid value.
         """
@@ -116,65 +116,44 @@ class PrepareConfig:
 
     def validate(self) -> None:
         """Raise PrepareError for the first value outside its allowed range."""
-        _check(
-            self.session_gap_seconds > 0,
-            "session_gap_seconds",
-            self.session_gap_seconds,
-            "a positive number of seconds, e.g. 3600",
-        )
-        _check(
-            self.burst_gap_seconds >= 0,
-            "burst_gap_seconds",
-            self.burst_gap_seconds,
-            "zero or a positive number of seconds, e.g. 600",
-        )
-        _check(
-            self.context_max_tokens > 0,
-            "context_max_tokens",
-            self.context_max_tokens,
-            "a positive integer, e.g. 512",
-        )
-        _check(
-            self.context_max_turns > 0,
-            "context_max_turns",
-            self.context_max_turns,
-            "a positive integer, e.g. 16",
-        )
-        _check(
-            self.target_max_tokens > 0,
-            "target_max_tokens",
-            self.target_max_tokens,
-            "a positive integer, e.g. 256",
-        )
-        _check(
-            0 <= self.val_share < 1,
-            "val_share",
-            self.val_share,
-            "a fraction from 0 (no validation split) up to, but not including, 1",
-        )
-        _check(
-            self.preview_examples >= 0,
-            "preview_examples",
-            self.preview_examples,
-            "zero or a positive integer",
-        )
-        _check(
-            self.max_message_chars >= 0,
-            "max_message_chars",
-            self.max_message_chars,
-            "zero (no limit) or a positive number of characters, e.g. 2000",
-        )
-        _check(
-            0 < self.min_script_share <= 1,
-            "min_script_share",
-            self.min_script_share,
-            "a fraction above 0 and at most 1, e.g. 0.5",
-        )
+        for name, allowed, expected in _RANGES:
+            value = getattr(self, name)
+            _check(allowed(value), name, value, expected)
+
         for script in self.keep_scripts:
             _check(script in SCRIPTS, "keep_scripts", script, f"one of {', '.join(SCRIPTS)}")
         for persona_id in self.persona_ids:
             _check(bool(persona_id.strip()), "persona_ids", persona_id, "non-empty author ids")
 
+
+# Parameter name, test of an allowed value, and the expected range shown in the error.
+_RANGES: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
+    ("session_gap_seconds", lambda value: value > 0, "a positive number of seconds, e.g. 3600"),
+    (
+        "burst_gap_seconds",
+        lambda value: value >= 0,
+        "zero or a positive number of seconds, e.g. 600",
+    ),
+    ("context_max_tokens", lambda value: value > 0, "a positive integer, e.g. 512"),
+    ("context_max_turns", lambda value: value > 0, "a positive integer, e.g. 16"),
+    ("target_max_tokens", lambda value: value > 0, "a positive integer, e.g. 256"),
+    (
+        "val_share",
+        lambda value: 0 <= value < 1,
+        "a fraction from 0 (no validation split) up to, but not including, 1",
+    ),
+    ("preview_examples", lambda value: value >= 0, "zero or a positive integer"),
+    (
+        "max_message_chars",
+        lambda value: value >= 0,
+        "zero (no limit) or a positive number of characters, e.g. 2000",
+    ),
+    (
+        "min_script_share",
+        lambda value: 0 < value <= 1,
+        "a fraction above 0 and at most 1, e.g. 0.5",
+    ),
+)
 
 _TYPES: dict[str, type] = {
     "session_gap_seconds": float,

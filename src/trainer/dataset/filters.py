@@ -13,7 +13,7 @@ from trainer.dataset.config import PrepareConfig
 from trainer.dataset.sessions import parse_timestamp
 from trainer.ingest.records import Message
 
-# Reasons in the order they are checked; a message is counted under the first that applies.
+# Reasons in the order they are checked. A message is counted under the first that applies.
 REASONS = (
     "system",
     "deleted",
@@ -150,7 +150,7 @@ def has_script(text: str, wanted: Iterable[str], min_share: float) -> bool:
     """Tell whether at least `min_share` of the letters belong to the wanted scripts.
 
     Text with fewer than SCRIPT_MIN_LETTERS letters passes, because a short word,
-    a number or an emoji says nothing about the language.
+    a number or an emoji does not show the language.
     """
     scripts = letter_scripts(text)
     total = sum(scripts.values())

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 Span = tuple[int, int, str]
 
 _TOKEN = re.compile(r"\w+(?:-\w+)*")
-# What may separate the words of a full name in text: spaces, an apostrophe ("O'Brien"),
+# Separators between the words of a full name in text: spaces, an apostrophe ("O'Brien"),
 # or the dot of a middle initial ("Ivo C. Calder").
 _NAME_GAP = re.compile(r"(?:\.\s*|[\s'’])[\s'’]*")
 _GREETING_BEFORE = re.compile(
@@ -72,7 +72,7 @@ class NameMatcher:
     """
 
     def __init__(self, people: Iterable[Person], keep: Iterable[str] = ()) -> None:
-        # A full name maps to its person's key; a kept full name maps to None, so its
+        # A full name maps to its person's key. A kept full name maps to None, so its
         # words are skipped rather than redacted.
         self.full: dict[tuple[str, ...], str | None] = {}
         word_owners: dict[str, set[str]] = {}
@@ -152,7 +152,7 @@ class NameMatcher:
 
 
 def _addresses_someone(before: str, after: str) -> bool:
-    """Tell whether a word stands where a name addresses someone, not inside a sentence."""
+    """Tell whether a word is used to address someone rather than inside a sentence."""
     if not before.strip():
         return bool(re.match(r"\s*[,:]", after))
     if _GREETING_BEFORE.search(before):

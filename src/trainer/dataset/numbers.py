@@ -1,8 +1,8 @@
 """Find phone numbers, payment card numbers and IBANs in free text.
 
-Each finder yields (start, end, key) spans; the key is the normalized value, so one number
+Each finder yields (start, end, key) spans. The key is the normalized value, so one number
 written two ways gets one placeholder. The rules prefer missing an odd format to eating
-dates, times, versions, prices and ordinary numbers; tests list the formats covered.
+dates, times, versions, prices and ordinary numbers, and tests list the formats covered.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 Span = tuple[int, int, str]
 
 _DIGITS = re.compile(r"\d+")
-# What may stand between two digit groups of one written number: one space, dash or dot,
+# Separators between two digit groups of one written number: one space, dash or dot,
 # optionally with spaces around a dash, or the brackets around an area code.
 _GROUP_SEPARATOR = re.compile(
     r"[ \u00a0\u202f]?-[ \u00a0\u202f]?|[.\u00a0\u202f ]|\)[ \u00a0\u202f]?-?|[ \u00a0\u202f]?\("

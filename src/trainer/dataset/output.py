@@ -16,7 +16,7 @@ from trainer.dataset.split import Split
 
 logger = logging.getLogger(__name__)
 
-# Written into stats.json; a folder whose stats.json carries it may be replaced by a new run.
+# Written into stats.json. A folder whose stats.json carries it may be replaced by a new run.
 STATS_FORMAT = "twinchat-prepare/1"
 DATASET_DIR = "dataset"
 PREVIEW_FILE = "preview.jsonl"
@@ -112,7 +112,7 @@ def _write_files(
     from datasets import Dataset, DatasetDict
     from datasets.utils import logging as datasets_logging
 
-    # mkdtemp creates the folder readable by its owner only; give it the usual mode.
+    # mkdtemp creates the folder readable by its owner only, so give it the usual mode.
     umask = os.umask(0)
     os.umask(umask)
     folder.chmod(0o777 & ~umask)

@@ -29,7 +29,7 @@ def _example_line(result: PrepareResult, reason: str, index: int) -> str:
 
 
 def format_report(result: PrepareResult) -> str:
-    """Render the report; every message text in it passes through the dataset's redactor."""
+    """Render the report, passing every message text through the dataset's redactor."""
     stats = result.stats
     lines = [
         f"persona: {result.persona.name} ({', '.join(result.persona.ids)})",

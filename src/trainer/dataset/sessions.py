@@ -125,7 +125,7 @@ def build_sessions(
 ) -> list[Session]:
     """Group messages by chat, order them in time, and cut them into sessions of bursts.
 
-    Sessions are returned ordered by chat id and then by time; a session id is the chat
+    Sessions are returned ordered by chat id and then by time. A session id is the chat
     id followed by the session's number within its chat.
     """
     chats: dict[str, list[DialogueMessage]] = {}

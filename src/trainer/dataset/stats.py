@@ -1,7 +1,7 @@
 """Describe the persona's writing style: lengths, emoji, casing and punctuation.
 
-These are the habits the model should learn; the numbers let a run's samples be compared
-with the person. They are computed on redacted text with placeholders removed.
+These are the habits the model should learn, and the numbers let a run's samples be
+compared with the person. They are computed on redacted text with placeholders removed.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _percentile(values: Sequence[float], share: float) -> float:
 
 
 def _histogram(values: Sequence[int], edges: Sequence[int]) -> list[dict[str, Any]]:
-    """Count values into bins [edge, next edge); the last bin is open-ended."""
+    """Count values into bins from each edge up to the next, the last bin open-ended."""
     bins = []
     for index, low in enumerate(edges):
         high = edges[index + 1] if index + 1 < len(edges) else None
