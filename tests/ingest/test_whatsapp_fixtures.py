@@ -77,15 +77,6 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def shared_dir() -> Path:
-    # TODO: move to tests/conftest.py, which is meant to provide this fixture for every test.
-    path = Path(__file__).resolve().parents[2].parent / "shared"
-    if not path.is_dir():
-        pytest.skip(f"{path} is absent; the shared fixtures live beside the repository")
-    return path
-
-
 def parse_fixture(path: Path) -> tuple[list[Message], IngestReport]:
     report = IngestReport()
     return list(iter_messages([path], report=report)), report
