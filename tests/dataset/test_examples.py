@@ -204,3 +204,25 @@ def test_custom_token_counter() -> None:
     example = next(builder.build(session))
     assert example.context[0]["messages"] == ["m3", "m4", "m5"]
     assert example.target_tokens == 10
+
+
+def test_follow_up_reply_is_target() -> None:
+    # The persona's second burst follows its own first one but replies to Greta's question.
+    messages = [
+        dialogue(1, "user2", "how do I list disks?", 0),
+        dialogue(2, "user1", "one sec", 1),
+        dialogue(3, "user1", "lsblk", 15, reply_to="1"),
+    ]
+    examples, _ = examples_of(messages)
+    assert [example.target for example in examples] == [["one sec"], ["lsblk"]]
+
+
+def test_follow_up_without_reply_skipped() -> None:
+    messages = [
+        dialogue(1, "user2", "how do I list disks?", 0),
+        dialogue(2, "user1", "one sec", 1),
+        dialogue(3, "user1", "anyway, off to lunch", 15),
+    ]
+    examples, builder = examples_of(messages)
+    assert [example.target for example in examples] == [["one sec"]]
+    assert builder.skipped["not_a_reply"] == 1

@@ -128,10 +128,8 @@ class ExampleBuilder:
         window, window_ids = self._window(session.bursts[:index], budget, max_turns)
 
         previous = session.bursts[index - 1] if index > 0 else None
-        answers_someone = (previous is not None and not previous.is_persona) or any(
-            not message.is_persona for message in replied
-        )
-        if self.options.require_reply and not answers_someone:
+        follows_someone = previous is not None and not previous.is_persona
+        if self.options.require_reply and not (follows_someone or self._replies_to_other(burst)):
             self.skipped["not_a_reply"] += 1
             return None
 
@@ -149,6 +147,19 @@ class ExampleBuilder:
             target_message_ids=tuple(message.id for message in burst.messages[: len(target)]),
             context_message_ids=tuple(message.id for message in replied) + tuple(window_ids),
         )
+
+    def _replies_to_other(self, burst: Burst) -> bool:
+        """Tell whether a message of the burst replies to an earlier message of someone else."""
+        first = burst.messages[0]
+        for message in burst.messages:
+            if message.reply_to is None:
+                continue
+            replied = self.messages_by_id.get((message.chat_id, message.reply_to))
+            if replied is None or replied.is_persona:
+                continue
+            if (replied.ts, replied.order) < (first.ts, first.order):
+                return True
+        return False
 
     def _fit_target(self, texts: list[str]) -> tuple[list[str], int]:
         """Keep the burst's leading messages that fit the target budget."""
