@@ -100,7 +100,10 @@ def persona_burst(topic: dict[str, list[str]], rng: random.Random) -> list[str]:
     if rng.random() < 0.35:
         parts.append(rng.choice(phrases.REACTIONS))
     while len(parts) < size:
-        parts.append(fill(rng.choice(topic["persona"]), rng))
+        phrase = fill(rng.choice(topic["persona"]), rng)
+        parts.append(
+            rng.choice(phrases.PERSONA_PREFIXES) + phrase + rng.choice(phrases.PERSONA_SUFFIXES)
+        )
     if rng.random() < 0.15:
         parts[-1] = rng.choice(phrases.SIGNATURES)
     return [persona_styled(part, rng) for part in parts[:size]]
@@ -109,7 +112,14 @@ def persona_burst(topic: dict[str, list[str]], rng: random.Random) -> list[str]:
 def friend_turn(topic: dict[str, list[str]], rng: random.Random) -> list[str]:
     """Return one or two messages in a friend's plainer style."""
     count = rng.choices([1, 2], weights=[4, 1])[0]
-    return [fill(rng.choice(topic["friend"]), rng) for _ in range(count)]
+    messages = []
+    for _ in range(count):
+        phrase = fill(rng.choice(topic["friend"]), rng)
+        prefix = rng.choice(phrases.FRIEND_PREFIXES)
+        if prefix:
+            phrase = prefix + phrase[0].lower() + phrase[1:]
+        messages.append(phrase + rng.choice(phrases.FRIEND_SUFFIXES))
+    return messages
 
 
 def write_session(writer: SampleWriter, rng: random.Random, planted: list[tuple[str, str]]) -> None:

@@ -267,6 +267,12 @@ TOPICS = {
     },
 }
 
+# Optional words around a phrase, so that the same phrase rarely repeats word for word.
+PERSONA_PREFIXES = ["", "", "", "ok ", "omg ", "wait ", "honestly ", "lowkey ", "ngl ", "ok but "]
+PERSONA_SUFFIXES = ["", "", "", " tbh", " lol", " rn", " haha", "!!", " fr", " hehe"]
+FRIEND_PREFIXES = ["", "", "", "Honestly, ", "Haha, ", "Well, ", "Oh, ", "Okay, ", "Hmm, "]
+FRIEND_SUFFIXES = ["", "", "", " :)", " Anyway.", " 😄", " Right?", " No rush."]
+
 REACTIONS = [
     "hehe~",
     "omg",

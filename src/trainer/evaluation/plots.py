@@ -1,0 +1,56 @@
+"""PNG plots of an evaluation: message lengths real vs generated, and the training loss."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+# The Agg backend is chosen first, so plots render without a display.
+import matplotlib.pyplot as plt
+
+MAX_LENGTH_SHOWN = 200
+
+
+def plot_lengths(series: Mapping[str, Sequence[str]], out: Path) -> Path:
+    """Draw overlaid histograms of characters per message, one per named message list."""
+    figure, axes = plt.subplots(figsize=(7, 4))
+    bins = list(range(0, MAX_LENGTH_SHOWN + 10, 10))
+    for label, messages in series.items():
+        lengths = [min(len(message), MAX_LENGTH_SHOWN) for message in messages]
+        if lengths:
+            axes.hist(
+                lengths, bins=bins, alpha=0.5, density=True, label=f"{label} ({len(lengths)})"
+            )
+    axes.set_xlabel(f"characters per message (capped at {MAX_LENGTH_SHOWN})")
+    axes.set_ylabel("share of messages")
+    axes.set_title("Message length: real vs generated")
+    axes.legend()
+    return _save(figure, out)
+
+
+def plot_loss(curves: Mapping[str, Sequence[tuple[int, float]]], out: Path) -> Path | None:
+    """Draw loss against optimizer step for each named curve; None when there is no data."""
+    curves = {name: points for name, points in curves.items() if points}
+    if not curves:
+        return None
+    figure, axes = plt.subplots(figsize=(7, 4))
+    for name, points in curves.items():
+        steps, values = zip(*points, strict=True)
+        axes.plot(steps, values, marker="o" if len(points) < 20 else None, label=name)
+    axes.set_xlabel("step")
+    axes.set_ylabel("loss (target tokens)")
+    axes.set_title("Training loss")
+    axes.legend()
+    return _save(figure, out)
+
+
+def _save(figure, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    figure.tight_layout()
+    figure.savefig(out, dpi=100)
+    plt.close(figure)
+    return out
