@@ -34,8 +34,12 @@ DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "../shared/corpus/helpdes
 CASES = ("json-load", "twinchat")
 
 
-def build_export(corpus: Path, target: Path, size_mb: int) -> int:
-    """Write an export of at least `size_mb` MB to `target` unless it exists; return its size."""
+def build_export(corpus: Path, target: Path, size_mb: int, layout: str = "single") -> int:
+    """Write an export of at least `size_mb` MB to `target` unless it exists; return its size.
+
+    `layout` "full" puts the chat into `chats.list` of a full-account export, which twinchat
+    reads with its general walker instead of the single-chat fast path.
+    """
     if target.exists() and target.stat().st_size >= size_mb * 1_000_000:
         return target.stat().st_size
     with corpus.open(encoding="utf-8") as stream:
@@ -46,8 +50,13 @@ def build_export(corpus: Path, target: Path, size_mb: int) -> int:
     temporary = target.with_suffix(".partial")
     written = 0
     with temporary.open("w", encoding="utf-8") as out:
-        opening = json.dumps(header, ensure_ascii=False, indent=1)[:-2]
-        written += out.write(opening + ',\n "messages": [\n')
+        opening = json.dumps(header, ensure_ascii=False, indent=1)[:-2] + ',\n "messages": [\n'
+        if layout == "full":
+            opening = (
+                '{\n "about": "Here is the data you requested.",\n "chats": {\n  "list": [\n'
+                + opening
+            )
+        written += out.write(opening)
         repeat = 0
         while written < size_mb * 1_000_000:
             for number, (message, reply_to) in enumerate(messages):
@@ -62,7 +71,7 @@ def build_export(corpus: Path, target: Path, size_mb: int) -> int:
                     )
                 written += out.write(separator + text)
             repeat += 1
-        written += out.write("\n ]\n}\n")
+        written += out.write("\n ]\n}\n" if layout == "single" else "\n ]\n}\n  ]\n }\n}\n")
     temporary.replace(target)
     return target.stat().st_size
 
@@ -83,7 +92,9 @@ def measure(case: str, export: Path) -> dict:
     cpu_start = time.process_time()
     if case == "json-load":
         with export.open(encoding="utf-8") as stream:
-            count = len(json.load(stream)["messages"])
+            data = json.load(stream)
+        chats = data["chats"]["list"] if "chats" in data else [data]
+        count = sum(len(chat["messages"]) for chat in chats)
     else:
         from trainer.ingest import IngestReport, iter_messages, write_jsonl
 
@@ -129,6 +140,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="Telegram export.")
     parser.add_argument("--size-mb", type=int, default=1000, help="Export size to build, MB.")
+    parser.add_argument(
+        "--layout",
+        choices=("single", "full"),
+        default="single",
+        help="Single-chat export, or one chat inside a full-account export.",
+    )
     parser.add_argument("--rounds", type=int, default=3, help="Runs per case; the best counts.")
     parser.add_argument("--case", choices=CASES, help=argparse.SUPPRESS)
     parser.add_argument("--export", type=Path, help=argparse.SUPPRESS)
@@ -138,9 +155,9 @@ def main() -> None:
         print(json.dumps(measure(args.case, args.export)))
         return
 
-    export = WORK_DIR / f"telegram-{args.size_mb}mb" / "result.json"
+    export = WORK_DIR / f"telegram-{args.layout}-{args.size_mb}mb" / "result.json"
     started = time.perf_counter()
-    size = build_export(args.corpus.resolve(), export, args.size_mb)
+    size = build_export(args.corpus.resolve(), export, args.size_mb, args.layout)
     print(f"export: {export} ({size / 1e6:.0f} MB, built in {time.perf_counter() - started:.0f} s)")
     runs: dict[str, list[dict]] = {case: [] for case in CASES}
     for _ in range(args.rounds):
@@ -159,12 +176,15 @@ def main() -> None:
         "python": platform.python_version(),
         "ijson_backend": ijson.backend,
         "export_mb": round(size / 1e6),
+        "layout": args.layout,
         "results": results,
         "throughput_ratio": round(ours["mb_per_s"] / load["mb_per_s"], 2),
         "cpu_throughput_ratio": round(ours["mb_per_cpu_s"] / load["mb_per_cpu_s"], 2),
         "runs": runs,
     }
-    (WORK_DIR / "ingest-telegram.json").write_text(json.dumps(summary, indent=1) + "\n")
+    (WORK_DIR / f"ingest-telegram-{args.layout}-{args.size_mb}mb.json").write_text(
+        json.dumps(summary, indent=1) + "\n"
+    )
     print(json.dumps(summary, indent=1))
 
 

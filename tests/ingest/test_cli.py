@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.ingest.telegram_helpers import chat, message, service, write_export
+from trainer.ingest import write_jsonl
 from trainer.ingest.records import Message
 from twinchat.cli import cli
 
@@ -50,6 +51,39 @@ def test_ingest_lines_match_message_json(tmp_path: Path) -> None:
     _run("ingest", str(_export(tmp_path)), "--out", str(out), "--no-progress")
     for line in out.read_text(encoding="utf-8").splitlines():
         assert line == Message.from_dict(json.loads(line)).to_json()
+
+
+def _sample_message(**fields) -> Message:
+    values = {
+        "source": "telegram",
+        "chat_id": "telegram:1",
+        "chat_name": 'Ana "quoted" \\ chat',
+        "id": "7",
+        "ts": "2024-01-01T00:00:00+00:00",
+        "author": "Ана Тест 😀",
+        "author_id": "user1",
+        "text": "line one\nline two\ttab \u2028 \x01",
+    }
+    values.update(fields)
+    return Message(**values)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        _sample_message(),
+        _sample_message(kind="media", attachment="a.jpg", reply_to="3", is_bot=False),
+        _sample_message(edited=True, forwarded=True, is_bot=True),
+        _sample_message(extra={"poll_answers": ["Да", "No"], "duration_seconds": 5.5}),
+        _sample_message(id=7),
+        _sample_message(edited=1),
+        _sample_message(is_bot=0),
+    ],
+)
+def test_written_line_matches_to_json(tmp_path: Path, message: Message) -> None:
+    out = tmp_path / "messages.jsonl"
+    write_jsonl(iter([message]), out)
+    assert out.read_text(encoding="utf-8") == message.to_json() + "\n"
 
 
 def test_ingest_reads_zipped_export(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from trainer.ingest import discord, meta, telegram, whatsapp
@@ -111,19 +112,76 @@ def _progress_bar(total_bytes: int):
 
 _MESSAGE_FIELDS = tuple(Message.__dataclass_fields__)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+# The fast path below spells out these fields in this order; it is used only while they match.
+_TEMPLATE_FIELDS = (
+    "source",
+    "chat_id",
+    "chat_name",
+    "id",
+    "ts",
+    "author",
+    "author_id",
+    "text",
+    "kind",
+    "edited",
+    "reply_to",
+    "forwarded",
+    "is_bot",
+    "attachment",
+    "extra",
+)
+_USE_TEMPLATE = _MESSAGE_FIELDS == _TEMPLATE_FIELDS
+_TEMPLATE = "{" + ", ".join(f'"{name}": %s' for name in _TEMPLATE_FIELDS[:-1]) + "%s}"
+_LITERALS = {True: "true", False: "false", None: "null"}
 
 
 def _message_json(message: Message) -> str:
-    """Serialize like `Message.to_json`, about three times faster.
+    """Serialize exactly like `Message.to_json`, about five times faster.
 
     `dataclasses.asdict` deep-copies every field, and `json.dumps` with options builds a new
     encoder per call. Together they took more than half of the time of ingesting a large
-    Telegram export. A shallow dict of the fields and one shared encoder give the same JSON.
+    Telegram export. A %-template with the C string escaper gives the same text whenever
+    the fields have their declared types, and anything else goes through the JSON encoder.
     """
+    if (
+        _USE_TEMPLATE
+        and type(message.edited) is bool
+        and type(message.forwarded) is bool
+        and (message.is_bot is None or type(message.is_bot) is bool)
+    ):
+        try:
+            return _fill_template(message)
+        except TypeError:
+            pass
     record = {name: getattr(message, name) for name in _MESSAGE_FIELDS}
     if not record["extra"]:
         del record["extra"]
     return _ENCODER.encode(record)
+
+
+def _fill_template(message: Message) -> str:
+    """Fill the JSON template; raise TypeError when a string field holds something else."""
+    escape = encode_basestring
+    reply_to = message.reply_to
+    attachment = message.attachment
+    extra = f', "extra": {_ENCODER.encode(message.extra)}' if message.extra else ""
+    return _TEMPLATE % (
+        escape(message.source),
+        escape(message.chat_id),
+        escape(message.chat_name),
+        escape(message.id),
+        escape(message.ts),
+        escape(message.author),
+        escape(message.author_id),
+        escape(message.text),
+        escape(message.kind),
+        _LITERALS[message.edited],
+        "null" if reply_to is None else escape(reply_to),
+        _LITERALS[message.forwarded],
+        _LITERALS[message.is_bot],
+        "null" if attachment is None else escape(attachment),
+        extra,
+    )
 
 
 def write_jsonl(messages: Iterator[Message], out: Path) -> int:

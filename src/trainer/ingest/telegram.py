@@ -28,7 +28,12 @@ from trainer.ingest.telegram_message import (
     record_location,
     to_message,
 )
-from trainer.ingest.telegram_stream import iter_chat_records, iter_single_chat, single_chat_fields
+from trainer.ingest.telegram_stream import (
+    ChatRecord,
+    iter_chat_records,
+    iter_single_chat,
+    single_chat_fields,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +119,9 @@ def _parse_file(source: Source, report: IngestReport) -> Iterator[Message]:
     logger.info("%s: %d messages in %d chats", source.name, state.messages, len(state.chats))
 
 
-def _convert_records(records, source: Source, state: _FileState, report: IngestReport):
+def _convert_records(
+    records: Iterator[ChatRecord], source: Source, state: _FileState, report: IngestReport
+) -> Iterator[Message]:
     for chat, position, record in records:
         if not isinstance(record, dict):
             location = record_location(chat, record, position)
