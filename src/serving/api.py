@@ -32,26 +32,27 @@ logger = logging.getLogger(__name__)
 # Request bodies above this many bytes are rejected with 413 before they are parsed.
 MAX_BODY_BYTES = 1 << 20
 
+# Token status -> (HTTP status, message, error code).
 TOKEN_ERRORS = {
     TokenStatus.MISSING: (
         401,
-        "missing_token",
         "No access token: send 'Authorization: Bearer <token>' with a token for this model.",
+        "missing_token",
     ),
     TokenStatus.UNKNOWN: (
         401,
-        "invalid_token",
         "The access token is not valid. Check that it was copied whole, or create a new one.",
+        "invalid_token",
     ),
     TokenStatus.EXPIRED: (
         401,
-        "expired_token",
         "The access token has expired. Ask the model's owner for a new one.",
+        "expired_token",
     ),
     TokenStatus.REVOKED: (
         401,
-        "revoked_token",
         "The access token was revoked. Ask the model's owner for a new one.",
+        "revoked_token",
     ),
 }
 ERROR_TYPES = {
