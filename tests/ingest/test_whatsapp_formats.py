@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from tests.ingest.whatsapp_helpers import NBSP, NNBSP, RLM, parse_export, rows
-from trainer.ingest import IngestError, IngestReport, iter_messages
+from trainer.ingest import IngestError, IngestReport, iter_messages, whatsapp
 from trainer.ingest.whatsapp import chat_id_for, chat_name_from, clean_author, looks_like
 from trainer.ingest.whatsapp_header import iso_time, scan_date_order
 
@@ -256,3 +256,11 @@ def test_looks_like_exports(head):
 )
 def test_looks_like_other_files(head):
     assert looks_like(head) is False
+
+
+def test_overlong_message_truncated(tmp_path, monkeypatch):
+    monkeypatch.setattr(whatsapp, "MAX_BODY_LINES", 3)
+    text = "25/12/23, 09:00 - Ana Test: one\ntwo\nthree\nfour\nfive\n25/12/23, 09:01 - Ben: ok\n"
+    messages, report = parse_export(tmp_path, text)
+    assert [message.text for message in messages] == ["one\ntwo\nthree\nfour", "ok"]
+    assert [entry.location for entry in report.skipped] == ["line 5"]

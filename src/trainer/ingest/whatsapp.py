@@ -41,6 +41,10 @@ logger = logging.getLogger(__name__)
 SYSTEM_AUTHOR_ID = "system"
 EMPTY_BODY_REASON = "empty message body (a view-once photo or a message without text)"
 READ_BUFFER_BYTES = 1 << 20
+# A longer run of lines without a header is no real message (a wrong --format, say), and
+# keeping all of it would only use memory.
+MAX_BODY_LINES = 10_000
+TOO_LONG_REASON = f"message longer than {MAX_BODY_LINES} lines, so its remaining lines were dropped"
 LOOKS_LIKE_MAX_LINES = 5
 NO_HEADER_HELP = (
     "no WhatsApp message line found; each message must start like "
@@ -120,10 +124,11 @@ def _parse_file(source: Source, report: IngestReport) -> Iterator[Message]:
     if count == 0:
         raise IngestError(f"{source.name}: line 1: {NO_HEADER_HELP}")
     if timestamps.mixed_order_line is not None:
+        swapped_order = "month" if timestamps.day_first else "day"
         report.warn(
-            f"{source.name}: line {timestamps.mixed_order_line}: this date is valid only with "
-            f"day and month swapped, so the file mixes date orders; such dates were read "
-            f"{'month' if timestamps.day_first else 'day'} first"
+            f"{source.name}: line {timestamps.mixed_order_line}: the date is valid only with "
+            f"day and month swapped, so the file mixes date orders. Such dates were read "
+            f"{swapped_order} first"
         )
     logger.info("read %d WhatsApp messages from %s", count, source.name)
 
@@ -150,6 +155,7 @@ def _split_messages(
     number = 0
     pending: tuple[int, str, str, list[str]] | None = None
     leading_lines = 0
+    truncated = False
     for number, line in enumerate(lines, start=1):
         match = header(line)
         rest = None
@@ -170,8 +176,14 @@ def _split_messages(
             elif leading_lines:
                 report.skip(file_name, f"lines 1-{number - 1}", "text before the first message")
             pending = (number, ts, rest, [])
+            truncated = False
         elif pending is not None:
-            pending[3].append(line.rstrip("\n"))
+            body_lines = pending[3]
+            if len(body_lines) < MAX_BODY_LINES:
+                body_lines.append(line.rstrip("\n"))
+            elif not truncated:
+                truncated = True
+                report.skip(file_name, f"line {number}", TOO_LONG_REASON)
         elif line.strip():
             leading_lines += 1
     if pending is not None:
