@@ -86,7 +86,7 @@ def synthetic_chat(layout: str, seed: int = 7):
 
 
 def write_chat(path: Path, size_bytes: int, layout: str) -> None:
-    """Write synthetic export lines to `path` until it holds at least `size_bytes` bytes."""
+    """Write synthetic export lines to `path` until it contains at least `size_bytes` bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     written = 0
     batch: list[str] = []
@@ -144,7 +144,8 @@ def run_whatstk(path: Path) -> list[tuple[str, str, str]]:
 
 
 RUNNERS = {"twinchat": run_twinchat, "chat-miner": run_chat_miner, "whatstk": run_whatstk}
-# What `speed` times: twinchat streams, and also builds a list of rows as the others must.
+# Functions that `speed` times. twinchat streams, and also builds a list of rows as the
+# other libraries must.
 SPEED_RUNNERS = {
     "twinchat": count_twinchat,
     "twinchat-list": lambda path: len(run_twinchat(path)),
@@ -171,7 +172,7 @@ def _cpu_seconds() -> float:
 
 
 def measure(parser: str, path: Path) -> dict:
-    """Parse `path` with one library in this process; return times, rows and peak RSS."""
+    """Parse `path` with one library in this process. Return times, rows and peak RSS."""
     _quiet_libraries()
     runner = SPEED_RUNNERS[parser]
     runner(WORK / "warmup.txt")  # imports the library and fills its caches

@@ -107,7 +107,7 @@ def test_fixture_folder_all_whatsapp(shared_dir):
 
 
 @pytest.mark.parametrize("name", ["englishandroid24h", "englishiosampm", "germaniosampm"])
-def test_whatsr_markers(shared_dir, name):
+def test_fixture_media_and_dates(shared_dir, name):
     messages, report = parse_fixture(shared_dir / "fixtures" / "whatsr" / f"{name}.txt")
     attachments = [message.attachment for message in messages if message.kind == "media"]
     assert attachments[0] == "PTT-20180129-WA0025.opus"
@@ -115,19 +115,19 @@ def test_whatsr_markers(shared_dir, name):
     assert report.skipped[0].location == "line 36"
 
 
-def test_whatsr_zero_hour_am(shared_dir):
+def test_fixture_zero_hour_am(shared_dir):
     messages, _ = parse_fixture(shared_dir / "fixtures" / "whatsr" / "englishiosampm.txt")
     late = [message for message in messages if message.id == "39"]
     assert late[0].ts == "2018-01-30T00:04:03"
 
 
-def test_chat_miner_target_rows(shared_dir):
+def test_fixture_expected_rows(shared_dir):
     folder = shared_dir / "fixtures" / "chat-miner" / "whatsapp"
     target = json.loads((folder / "target.json").read_text(encoding="utf-8"))
     expected = sorted((row["timestamp"], row["author"], row["message"]) for row in target)
     for path in sorted(folder.glob("*.txt")):
         messages, _ = parse_fixture(path)
-        # chat-miner joins continuation lines with spaces; this parser keeps the line break.
+        # chat-miner joins continuation lines with spaces, but this parser keeps the line break.
         got = sorted(
             (message.ts, message.author, message.text.replace("\n", " "))
             for message in messages
@@ -136,7 +136,7 @@ def test_chat_miner_target_rows(shared_dir):
         assert got == expected, path.name
 
 
-def test_chat_analytics_order_kept(shared_dir):
+def test_fixture_file_order_kept(shared_dir):
     path = shared_dir / "fixtures" / "chat-analytics" / "whatsapp" / "2A_5M.txt"
     messages, _ = parse_fixture(path)
     assert [message.ts[11:16] for message in messages] == [
@@ -148,7 +148,7 @@ def test_chat_analytics_order_kept(shared_dir):
     ]
 
 
-def test_chat_analytics_zip_name(shared_dir):
+def test_fixture_zip_chat_name(shared_dir):
     path = shared_dir / "fixtures" / "chat-analytics" / "whatsapp" / "4A_11M.zip"
     messages, _ = parse_fixture(path)
     assert {(message.chat_name, message.chat_id) for message in messages} == {
@@ -157,7 +157,7 @@ def test_chat_analytics_zip_name(shared_dir):
     assert messages[11].text == "👩🏻\u200d⚖️"
 
 
-def test_whats_reader_multiline_arabic(shared_dir):
+def test_fixture_multiline_arabic(shared_dir):
     path = shared_dir / "fixtures" / "whats-reader" / "ios-format-test.txt"
     messages, _ = parse_fixture(path)
     assert [message.text.count("\n") for message in messages[1:]] == [5, 5, 5]

@@ -30,8 +30,8 @@ def _english_meridiem(moment: datetime) -> str:
     return "PM" if moment.hour >= 12 else "AM"
 
 
-# Each layout renders the header up to and including the separator before the author, and
-# says whether it shows seconds.
+# Each layout is a function that renders the header up to the author, including the
+# separator, and a flag that is True when the header shows seconds.
 LAYOUTS: dict[str, tuple[Renderer, bool]] = {
     "android en-US": (
         lambda m: f"{m.month}/{m.day}/{m:%y}, {_hour12(m)}:{m:%M}{NNBSP}{_english_meridiem(m)} - ",
