@@ -12,22 +12,29 @@ from twinchat.env import apply_offline_defaults
 apply_offline_defaults()
 
 
-@pytest.fixture
-def tracking_uri(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """An empty SQLite tracking store whose artifacts live under tmp_path."""
+@pytest.fixture(scope="module")
+def tracking_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite tracking store shared by one test module, with artifacts beside it.
+
+    Creating the database's tables takes seconds, so tests share the store and keep apart
+    by registering distinct model names.
+    """
     import mlflow
 
-    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
-    monkeypatch.setenv("TWINCHAT_MODEL_CACHE", str(tmp_path / "cache"))
+    root = tmp_path_factory.mktemp("mlflow")
+    uri = f"sqlite:///{root / 'mlflow.db'}"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("MLFLOW_TRACKING_URI", uri)
+    patch.setenv("TWINCHAT_MODEL_CACHE", str(root / "cache"))
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
     experiment = mlflow.create_experiment(
-        "tests", artifact_location=(tmp_path / "mlruns").resolve().as_uri()
+        "tests", artifact_location=(root / "mlruns").resolve().as_uri()
     )
     mlflow.set_experiment(experiment_id=experiment)
     yield uri
     mlflow.set_tracking_uri(None)
+    patch.undo()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from mlflow import MlflowClient
 
 from trainer.cli import train
 from trainer.modeling.base_model import build_tiny_model
@@ -108,6 +107,8 @@ def test_metrics_file_keys(pipeline):
 
 
 def test_run_records_provenance(pipeline):
+    from mlflow import MlflowClient
+
     client = MlflowClient(pipeline["uri"])
     run = client.get_run(pipeline["registrations"][1]["run_id"])
     assert run.data.params["lora/r"] == "16"
@@ -118,6 +119,8 @@ def test_run_records_provenance(pipeline):
 
 
 def test_run_has_report_artifacts(pipeline):
+    from mlflow import MlflowClient
+
     client = MlflowClient(pipeline["uri"])
     run_id = pipeline["registrations"][1]["run_id"]
     names = {item.path for item in client.list_artifacts(run_id, "evaluation")}
