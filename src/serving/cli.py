@@ -103,6 +103,7 @@ def _sampling_values(temperature, top_p, top_k, max_tokens, repetition_penalty) 
     show_default=True,
     help="Weight type of the base models.",
 )
+@click.option("--device", default="cpu", show_default=True, help="cpu, cuda or cuda:N.")
 @click.option(
     "--preload",
     multiple=True,
@@ -120,6 +121,7 @@ def serve(
     max_adapters: int,
     alias_ttl: float,
     dtype: str,
+    device: str,
     preload: tuple[str, ...],
     **sampling,
 ) -> None:
@@ -138,6 +140,7 @@ def serve(
         max_adapters=max_adapters,
         alias_ttl_s=alias_ttl,
         dtype=dtype,
+        device=device,
         sampling=_sampling_values(**sampling),
     )
     service = build_service(settings).start()
@@ -169,8 +172,16 @@ def serve(
 @click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", help=TRACKING_URI_HELP)
 @click.option("--name", "speaker", help="Your name as the persona sees it.")
 @click.option("--seed", type=int, help="Random seed, for repeatable replies.")
+@click.option("--device", default="cpu", show_default=True, help="cpu, cuda or cuda:N.")
 @sampling_options
-def chat(model: str, tracking_uri: str | None, speaker: str | None, seed: int | None, **sampling):
+def chat(
+    model: str,
+    tracking_uri: str | None,
+    speaker: str | None,
+    seed: int | None,
+    device: str,
+    **sampling,
+):
     """Chat with a registered model in the terminal (no token needed on this machine)."""
     from serving.chat import run_chat
     from serving.errors import ModelLoadError, ModelNotFoundError
@@ -179,7 +190,9 @@ def chat(model: str, tracking_uri: str | None, speaker: str | None, seed: int | 
     overrides = _sampling_values(**sampling)
     if seed is not None:
         overrides["seed"] = seed
-    settings = _settings(tracking_uri=tracking_uri, max_batch_size=1, batch_wait_ms=0.0)
+    settings = _settings(
+        tracking_uri=tracking_uri, max_batch_size=1, batch_wait_ms=0.0, device=device
+    )
     with build_service(settings) as service:
         try:
             run_chat(

@@ -81,6 +81,7 @@ class BatchDecoder:
         self.pad_token_id = pad_token_id
         self.uses_adapters = hasattr(model, "peft_config")
         self.cache_argument = cache_argument_name(model)
+        self.device = next(model.parameters()).device
 
     @torch.inference_mode()
     def decode(self, rows: list[DecodeRow]) -> list[DecodeResult]:
@@ -94,6 +95,7 @@ class BatchDecoder:
         active = list(range(len(rows)))
 
         input_ids, attention_mask = left_pad([row.prompt_ids for row in rows], self.pad_token_id)
+        input_ids, attention_mask = input_ids.to(self.device), attention_mask.to(self.device)
         position_ids = (attention_mask.cumsum(dim=-1) - 1).clamp(min=0)
         cache = DynamicCache(config=self.model.config)
         logits = self._forward(input_ids, attention_mask, position_ids, cache, rows, active)
@@ -115,17 +117,17 @@ class BatchDecoder:
                 keep = [slot for slot in range(len(active)) if slot not in set(finished)]
                 if not keep:
                     break
-                selection = torch.tensor(keep, dtype=torch.long)
+                selection = torch.tensor(keep, dtype=torch.long, device=self.device)
                 cache.batch_select_indices(selection)
                 attention_mask = attention_mask[selection]
                 position_ids = position_ids[selection]
                 next_ids = [next_ids[slot] for slot in keep]
                 active = [active[slot] for slot in keep]
             attention_mask = torch.cat(
-                [attention_mask, torch.ones((len(active), 1), dtype=torch.long)], dim=-1
+                [attention_mask, attention_mask.new_ones((len(active), 1))], dim=-1
             )
             position_ids = position_ids[:, -1:] + 1
-            step_ids = torch.tensor(next_ids, dtype=torch.long).unsqueeze(-1)
+            step_ids = torch.tensor(next_ids, dtype=torch.long, device=self.device).unsqueeze(-1)
             logits = self._forward(step_ids, attention_mask, position_ids, cache, rows, active)
         return results
 
@@ -165,4 +167,6 @@ class BatchDecoder:
         if self.uses_adapters:
             arguments["adapter_names"] = [rows[index].adapter or BASE_ADAPTER for index in active]
         output = self.model(**arguments)
-        return output.logits[:, -1, :]
+        # Each row samples with its own settings and CPU generator, so the logits move to
+        # the CPU once per step instead of once per row.
+        return output.logits[:, -1, :].float().cpu()

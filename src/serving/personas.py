@@ -45,21 +45,62 @@ class LoadedPersona:
         """Return the server defaults updated with this persona's `generation` settings."""
         return defaults.updated(self.generation)
 
-    def reply_token_cap(self) -> int | None:
-        """The 90th percentile of the persona's reply length in tokens, from `style`."""
-        return _percentile(self.style, "reply_tokens", "p90")
-
     def message_cap(self) -> int | None:
-        """The 90th percentile of the number of messages in the persona's bursts, from `style`."""
-        return _percentile(self.style, "burst_messages", "p90")
+        """The most messages a reply burst may have: about the persona's 90th percentile.
+
+        Uses `style.burst_messages.p90` when recorded, else estimates it from the mean burst
+        size `style.messages_per_burst`; None when `style` has neither.
+        """
+        recorded = _number(_nested(self.style, "burst_messages", "p90"))
+        if recorded is not None:
+            return max(1, math.ceil(recorded))
+        mean = _number(self.style.get("messages_per_burst"))
+        return geometric_p90(mean) if mean is not None else None
+
+    def reply_token_cap(self) -> int | None:
+        """The most tokens a reply may have: about the persona's 90th percentile reply length.
+
+        Uses `style.reply_tokens.p90` when recorded. Otherwise it estimates the cap from the
+        90th percentile message length in characters (`style.length_chars.p90`) times
+        `message_cap()`, at CHARS_PER_TOKEN_ESTIMATE characters per token plus one
+        separator token per message; None when `style` has neither.
+        """
+        recorded = _number(_nested(self.style, "reply_tokens", "p90"))
+        if recorded is not None:
+            return max(1, math.ceil(recorded))
+        message_chars = _number(_nested(self.style, "length_chars", "p90"))
+        if message_chars is None:
+            return None
+        messages = self.message_cap() or 1
+        return math.ceil(message_chars * messages / CHARS_PER_TOKEN_ESTIMATE) + messages
 
 
-def _percentile(style: dict[str, Any], key: str, percentile: str) -> int | None:
-    stats = style.get(key)
-    value = stats.get(percentile) if isinstance(stats, dict) else None
+# NOTE: an estimate. English text averages about 4 characters per BPE token; 2 leaves room
+# for other languages and emoji, so the cap rarely cuts a reply the persona would write.
+CHARS_PER_TOKEN_ESTIMATE = 2.0
+
+
+def geometric_p90(mean: float) -> int:
+    """Return the 90th percentile of a geometric distribution on 1, 2, ... with this mean.
+
+    Burst sizes fall off roughly geometrically, so this estimates the 90th percentile
+    burst size from its mean when only the mean is recorded.
+    """
+    if mean <= 1.0:
+        return 1
+    stay = 1.0 - 1.0 / mean
+    return max(1, math.ceil(math.log(0.1) / math.log(stay)))
+
+
+def _nested(mapping: dict[str, Any], key: str, inner: str) -> Any:
+    value = mapping.get(key)
+    return value.get(inner) if isinstance(value, dict) else None
+
+
+def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None
-    return max(1, math.ceil(value))
+    return float(value) if value > 0 else None
 
 
 def load_persona_version(artifacts) -> LoadedPersona:

@@ -299,15 +299,14 @@ def _chunks_by_adapters(jobs: list[ReplyJob], max_adapters: int) -> list[list[Re
     return chunks
 
 
-def load_base_model(name_or_path: str, dtype: str = "float32"):
+def load_base_model(name_or_path: str, dtype: str = "float32", device: str = "cpu"):
     """Load a base causal LM for inference; raises BaseModelError (a ValueError) if missing."""
     import torch
 
     from trainer.modeling.base_model import load_causal_lm
 
     model = load_causal_lm(name_or_path, dtype=getattr(torch, dtype))
-    model.eval()
-    return model
+    return model.to(device).eval()
 
 
 def build_service(settings: ServingSettings) -> ChatService:
@@ -320,7 +319,7 @@ def build_service(settings: ServingSettings) -> ChatService:
         settings.max_personas,
     )
     store = ModelStore(
-        functools.partial(load_base_model, dtype=settings.dtype),
+        functools.partial(load_base_model, dtype=settings.dtype, device=settings.device),
         settings.max_adapters,
         settings.max_adapter_bytes,
     )

@@ -90,6 +90,8 @@ class ServingSettings:
     request_timeout_s: float = 300.0
     # "float32" or "bfloat16"; bfloat16 halves memory and is faster on recent CPUs.
     dtype: str = "float32"
+    # Where base models run: "cpu", "cuda", "cuda:1", ...
+    device: str = "cpu"
     sampling: SamplingParams = field(default_factory=SamplingParams)
 
     def validate(self) -> ServingSettings:
@@ -108,8 +110,18 @@ class ServingSettings:
         _check_range("request_timeout_s", self.request_timeout_s, 0.0, 86_400.0, low_open=True)
         if self.dtype not in ("float32", "bfloat16", "float16"):
             raise InvalidSettingError("dtype", f"is {self.dtype!r}; use float32 or bfloat16")
+        _check_device(self.device)
         self.sampling.validate(self.max_new_tokens_limit)
         return self
+
+
+def _check_device(device: str) -> None:
+    import torch
+
+    try:
+        torch.device(device)
+    except (RuntimeError, TypeError) as error:
+        raise InvalidSettingError("device", f"is {device!r}; use cpu, cuda or cuda:N") from error
 
 
 def _check_range(name: str, value: object, low: float, high: float, low_open: bool = False) -> None:
