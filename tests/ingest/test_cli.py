@@ -153,7 +153,8 @@ def test_participants_json(tmp_path: Path) -> None:
 def test_participants_counts_service_records(tmp_path: Path) -> None:
     people = json.loads(_run("participants", str(_export(tmp_path)), "--json").stdout)
     ben = people[1]
-    assert (ben["messages"], ben["text_messages"]) == (2, 1)
+    assert ben["messages"] == 2
+    assert ben["text_messages"] == 1
     assert ben["is_system"] is False
 
 

@@ -115,11 +115,9 @@ def test_empty_entities_fall_back_to_text(tmp_path: Path) -> None:
 def test_message_without_from_or_text(tmp_path: Path) -> None:
     record = {"id": 4, "type": "message", "date_unixtime": "1544006964"}
     messages, report = ingest_export(tmp_path, chat([record]))
-    assert (messages[0].author, messages[0].author_id, messages[0].text) == (
-        "Unknown",
-        "unknown",
-        "",
-    )
+    assert messages[0].author == "Unknown"
+    assert messages[0].author_id == "unknown"
+    assert messages[0].text == ""
     assert report.skipped == []
 
 
@@ -128,7 +126,8 @@ def test_service_record_is_system(tmp_path: Path) -> None:
     messages, _ = ingest_export(tmp_path, chat([record], chat_type="public_supergroup"))
     result = messages[0]
     assert result.kind == "system"
-    assert (result.author, result.author_id) == ("Ben Demo", "user200")
+    assert result.author == "Ben Demo"
+    assert result.author_id == "user200"
     assert result.extra == {"action": "invite_members", "members": ["Cy Sample"]}
 
 
@@ -283,7 +282,9 @@ def test_photo_placeholder_is_media(tmp_path: Path) -> None:
         text_entities=[],
     )
     messages, _ = ingest_export(tmp_path, chat([record]))
-    assert (messages[0].kind, messages[0].attachment, messages[0].text) == ("media", "photo", "")
+    assert messages[0].kind == "media"
+    assert messages[0].attachment == "photo"
+    assert messages[0].text == ""
 
 
 @pytest.mark.parametrize(
@@ -309,13 +310,15 @@ def test_photo_placeholder_is_media(tmp_path: Path) -> None:
 )
 def test_media_attachment(tmp_path: Path, fields: dict, attachment: str) -> None:
     messages, _ = ingest_export(tmp_path, chat([message(3, "", **fields)]))
-    assert (messages[0].kind, messages[0].attachment) == ("media", attachment)
+    assert messages[0].kind == "media"
+    assert messages[0].attachment == attachment
 
 
 def test_media_caption_is_text(tmp_path: Path) -> None:
     record = message(3, "look at this", photo="photos/photo_2.jpg")
     messages, _ = ingest_export(tmp_path, chat([record]))
-    assert (messages[0].kind, messages[0].text) == ("media", "look at this")
+    assert messages[0].kind == "media"
+    assert messages[0].text == "look at this"
 
 
 def test_sticker_keeps_emoji_in_extra(tmp_path: Path) -> None:
@@ -328,7 +331,9 @@ def test_sticker_keeps_emoji_in_extra(tmp_path: Path) -> None:
     )
     messages, _ = ingest_export(tmp_path, chat([record]))
     result = messages[0]
-    assert (result.kind, result.attachment, result.text) == ("media", "sticker", "")
+    assert result.kind == "media"
+    assert result.attachment == "sticker"
+    assert result.text == ""
     assert result.extra["sticker_emoji"] == "😂"
 
 
@@ -341,18 +346,18 @@ def test_edit_reply_forward(tmp_path: Path) -> None:
         forwarded_from="Cy Sample",
     )
     result = ingest_export(tmp_path, chat([record]))[0][0]
-    assert (result.edited, result.reply_to, result.forwarded) == (True, "5", True)
+    assert result.edited is True
+    assert result.reply_to == "5"
+    assert result.forwarded is True
     assert result.extra["forwarded_from"] == "Cy Sample"
 
 
 def test_plain_message_flags_default(tmp_path: Path) -> None:
     result = ingest_export(tmp_path, chat([message(7)]))[0][0]
-    assert (result.edited, result.reply_to, result.forwarded, result.is_bot) == (
-        False,
-        None,
-        False,
-        None,
-    )
+    assert result.edited is False
+    assert result.reply_to is None
+    assert result.forwarded is False
+    assert result.is_bot is None
     assert result.extra == {}
 
 
@@ -386,14 +391,17 @@ def test_poll_question_is_text(tmp_path: Path) -> None:
         "answers": [{"text": "Yes", "voters": 2, "chosen": True}, {"text": "No", "voters": 0}],
     }
     result = ingest_export(tmp_path, chat([message(9, "", poll=poll)]))[0][0]
-    assert (result.kind, result.attachment, result.text) == ("media", "poll", "Lunch?")
+    assert result.kind == "media"
+    assert result.attachment == "poll"
+    assert result.text == "Lunch?"
     assert result.extra["poll_answers"] == ["Yes", "No"]
 
 
 def test_contact_keeps_no_phone(tmp_path: Path) -> None:
     contact = {"first_name": "Cy", "last_name": "Sample", "phone_number": "+10000000000"}
     result = ingest_export(tmp_path, chat([message(10, "", contact_information=contact)]))[0][0]
-    assert (result.kind, result.attachment) == ("media", "contact")
+    assert result.kind == "media"
+    assert result.attachment == "contact"
     assert "+10000000000" not in result.to_json()
 
 
@@ -401,7 +409,8 @@ def test_location_keeps_no_coordinates(tmp_path: Path) -> None:
     location = {"latitude": 52.123456, "longitude": 13.654321}
     record = message(11, "", location_information=location, place_name="Demo Cafe")
     result = ingest_export(tmp_path, chat([record]))[0][0]
-    assert (result.kind, result.attachment) == ("media", "location")
+    assert result.kind == "media"
+    assert result.attachment == "location"
     assert result.extra == {"place_name": "Demo Cafe"}
     assert "52.123456" not in result.to_json()
 
@@ -411,7 +420,8 @@ def test_game_is_media_with_description(tmp_path: Path) -> None:
         12, "", game_title="Demo Run", game_description="Run fast", game_link="https://x.org"
     )
     result = ingest_export(tmp_path, chat([record]))[0][0]
-    assert (result.kind, result.attachment) == ("media", "game")
+    assert result.kind == "media"
+    assert result.attachment == "game"
     assert result.extra["game_title"] == "Demo Run"
     assert result.extra["game_description"] == "Run fast"
 
@@ -422,7 +432,8 @@ def test_deleted_account_keeps_id(tmp_path: Path, name) -> None:
     if name is None:
         record["from"] = None
     result = ingest_export(tmp_path, chat([record]))[0][0]
-    assert (result.author, result.author_id) == ("Deleted Account", "user300")
+    assert result.author == "Deleted Account"
+    assert result.author_id == "user300"
 
 
 @pytest.mark.parametrize(

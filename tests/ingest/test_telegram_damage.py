@@ -1,4 +1,4 @@
-"""Damaged Telegram exports lose only the damaged part, and the report says where."""
+"""Damaged Telegram exports lose only the damaged part, and the report names where."""
 
 from __future__ import annotations
 
