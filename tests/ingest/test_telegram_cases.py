@@ -85,6 +85,18 @@ def test_full_export_with_empty_chat(tmp_path: Path) -> None:
     assert report.skipped == []
 
 
+def test_full_export_with_long_contact_list(tmp_path: Path) -> None:
+    contacts = [
+        {"first_name": f"Contact {number}", "phone_number": "+10000000000", "date": "2020-01-01"}
+        for number in range(2_000)
+    ]
+    export = full_export([chat([message(1, "after contacts")])])
+    del export["personal_information"]
+    export["contacts"]["list"] = contacts
+    messages, _ = ingest_export(tmp_path, export)
+    assert [m.text for m in messages] == ["after contacts"]
+
+
 def test_export_without_chats_is_error(tmp_path: Path) -> None:
     path = write_export(tmp_path, full_export([]))
     with pytest.raises(IngestError, match="contains no chat"):

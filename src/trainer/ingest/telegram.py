@@ -50,7 +50,7 @@ CHAT_TYPES = (
 _JSON_MARKERS = re.compile(
     r'"(?:date_unixtime|from_id|actor_id|personal_information|left_chats)"\s*:'
     r'|"type"\s*:\s*"(?:' + "|".join(CHAT_TYPES) + r')"'
-    r'|"chats"\s*:\s*\{\s*"(?:about|list)"'
+    r'|"(?:chats|contacts|frequent_contacts)"\s*:\s*\{\s*"(?:about|list)"'
 )
 _RECORD_MARKER = re.compile(r'"type"\s*:\s*"(?:message|service)"')
 _HTML_MARKERS = re.compile(
