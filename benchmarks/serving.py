@@ -7,10 +7,10 @@ model. A fresh process then measures:
 - memory: the base model's weights, and what each extra persona's adapter adds (exact
   parameter bytes, and the process's resident set size, which is noisier);
 - load: C concurrent conversations (C = 1, 8, 32 by default), each persona in turn, each
-  conversation sending its requests one after another. Every load runs twice, with the
+  conversation sending its requests one after another. Every load runs twice: with the
   batching scheduler (up to 32 replies per forward pass) and with one reply at a time
-  (batch size 1), and reports replies per second, generated tokens per second and the p50
-  and p95 latency of a reply.
+  (batch size 1). Each run reports replies per second, generated tokens per second and the
+  p50 and p95 latency of a reply.
 
 Usage (from the repository root, after the base_model stage or with the bundled GGUF):
     .venv/bin/python benchmarks/serving.py
@@ -186,7 +186,7 @@ def measure_memory(service, names: list[str]) -> dict[str, Any]:
     """Attach the personas' adapters one by one and record what each adds.
 
     The base model's safetensors file is memory-mapped, so its pages count in the resident
-    set only once a forward pass has touched them; a warm-up reply comes first.
+    set only once a forward pass has touched them. A warm-up reply therefore comes first.
     """
     from serving.prompts import ChatMessage
 

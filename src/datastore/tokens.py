@@ -2,7 +2,7 @@
 
 A token is `tc_` followed by 43 URL-safe characters (32 random bytes). The database keeps
 its SHA-256, so a leaked database cannot be replayed as tokens. A plain hash without a salt
-is safe here because the token is random, not a password somebody chose.
+is safe here because the token is random, not a password a person chose.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def verify_token(
 ) -> TokenCheck:
     """Check that `token` grants use of `model_name` now, and record its use when it does.
 
-    Returns a TokenCheck whose status says why a token is rejected. The order of checks
+    Returns a TokenCheck whose status gives the reason a token is rejected. The order of checks
     makes a revoked or expired token report that before a model mismatch.
     """
     if not token:

@@ -1,8 +1,8 @@
 """One copy of each base model in memory, with persona LoRA adapters attached in an LRU.
 
 Each base model gets a `BaseModelSlot`: the model wrapped in a peft `PeftModel` whose named
-adapters are the personas' LoRA weights. Loading a persona adds an adapter; when the slot
-holds `max_adapters` adapters (or `max_adapter_bytes` of adapter weights), the least
+adapters are the personas' LoRA weights. Loading a persona adds an adapter. When the slot
+contains `max_adapters` adapters or `max_adapter_bytes` of adapter weights, the least
 recently used one that the current batch does not need is deleted.
 """
 
@@ -95,8 +95,8 @@ class BaseModelSlot:
         """
         if len(needed) > self.max_adapters:
             raise AdapterCapacityError(
-                f"a batch needs {len(needed)} adapters but base model {self.key} holds at most "
-                f"{self.max_adapters}; raise max_adapters or lower max_batch_size"
+                f"a batch needs {len(needed)} adapters, but base model {self.key} is limited "
+                f"to {self.max_adapters}; raise max_adapters or lower max_batch_size"
             )
         for name in needed:
             if name in self.adapters:
@@ -141,7 +141,7 @@ class BaseModelSlot:
             return True
         if self.max_adapter_bytes is None or not self.adapters:
             return False
-        # The next adapter's size is unknown until it loads, so the mean loaded size stands in.
+        # The next adapter's size is unknown until it loads, so the mean loaded size is used.
         mean_size = self.adapter_bytes / len(self.adapters)
         return self.adapter_bytes + mean_size > self.max_adapter_bytes
 

@@ -1,8 +1,8 @@
 """A terminal chat with one registered model, run on this machine without a token.
 
-Lines read from the input are your messages; the persona's messages are printed as they
-are generated, a blank line between the messages of one burst. `/reset` starts a new
-conversation and `/quit` (or end of input) leaves. Input may be piped.
+Each input line is one of your messages. The persona's messages are printed as they are
+generated, with a blank line between the messages of one burst. `/reset` starts a new
+conversation, and `/quit` or the end of input leaves. Input may be piped.
 """
 
 from __future__ import annotations

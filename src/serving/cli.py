@@ -151,8 +151,8 @@ def serve(
                 service.store.slot(persona.base_key)
             except (ModelNotFoundError, ModelLoadError) as error:
                 raise click.ClickException(f"cannot preload {model}: {error}") from error
-        # NOTE: werkzeug's threaded server has no TLS termination or request limits beyond
-        # the body size; put a reverse proxy in front of it when it faces the internet.
+        # NOTE: werkzeug's threaded server has no TLS and no request limits besides the body
+        # size. Put a reverse proxy in front of it when it faces the internet.
         server = make_server(host, port, create_app(service, session_factory), threaded=True)
         click.echo(f"serving on http://{host}:{server.server_port} (Ctrl+C to stop)", err=True)
         logger.info("serving on %s:%d", host, server.server_port)

@@ -1,4 +1,4 @@
-"""Errors that serving reports to its callers, each with a message that says what to do."""
+"""Errors that serving raises to its callers, each with a message that names the fix."""
 
 
 class ModelNotFoundError(LookupError):

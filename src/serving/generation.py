@@ -34,8 +34,8 @@ class DecodeRow:
     """One reply to decode: its prompt, adapter, settings and stop conditions.
 
     `on_tokens` receives the reply's token ids after each new token and returns True when
-    the text has reached a stop (a stop string, a message limit); `cancelled` is polled
-    each step so an abandoned request leaves the batch.
+    the text has reached a stop, such as a stop string or the message limit. `cancelled` is
+    polled each step, so an abandoned request leaves the batch.
     """
 
     prompt_ids: list[int]

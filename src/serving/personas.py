@@ -46,7 +46,7 @@ class LoadedPersona:
         return defaults.updated(self.generation)
 
     def message_cap(self) -> int | None:
-        """The most messages a reply burst may have: about the persona's 90th percentile.
+        """Return the maximum number of messages in a reply, near the persona's 90th percentile.
 
         Uses `style.burst_messages.p90` when recorded, else estimates it from the mean burst
         size `style.messages_per_burst`; None when `style` has neither.
@@ -58,7 +58,7 @@ class LoadedPersona:
         return geometric_p90(mean) if mean is not None else None
 
     def reply_token_cap(self) -> int | None:
-        """The most tokens a reply may have: about the persona's 90th percentile reply length.
+        """Return the maximum reply length in tokens, near the persona's 90th percentile.
 
         Uses `style.reply_tokens.p90` when recorded. Otherwise it estimates the cap from the
         90th percentile message length in characters (`style.length_chars.p90`) times

@@ -34,7 +34,7 @@ class Conversation:
 
 @dataclass(frozen=True)
 class PromptFormat:
-    """What ends the persona's turn in this tokenizer's chat template."""
+    """The stop conditions that end the persona's turn in this tokenizer's chat template."""
 
     stop_token_ids: frozenset[int]
     stop_strings: tuple[str, ...]

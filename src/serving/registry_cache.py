@@ -1,8 +1,8 @@
 """Resolving `NAME@ALIAS` and `NAME/VERSION` to loaded persona versions, with caching.
 
 A version's files never change, so a loaded version stays in an LRU. An alias can move at
-any time, so its resolution is trusted for `alias_ttl_s` seconds only; after that the next
-request asks the registry again and picks up the new version without a restart.
+any time, so its resolution is reused for `alias_ttl_s` seconds only. After that, the next
+request queries the registry again and gets the new version without a restart.
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ may be shown so far and whether generation should stop:
 - it removes the persona's own `Name:` at the start;
 - it stops at a message that repeats an earlier message of the same reply, or when the
   burst has `max_messages` messages;
-- it holds back text that may still turn into one of the above (a trailing newline, the
-  start of a stop string, an incomplete character), so streamed text never has to be
-  taken back: the final text always starts with everything already shown.
+- it holds back text that may still turn into one of the above: a trailing newline, the
+  start of a stop string, an incomplete character. Streamed text is therefore never taken
+  back, and the final text always starts with everything already sent.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from trainer.formatting import BURST_SEPARATOR
 
-# What a tokenizer decodes an incomplete multi-byte character to.
+# The character a tokenizer decodes an incomplete multi-byte sequence to.
 REPLACEMENT_CHARACTER = "\ufffd"
 
 
@@ -52,7 +52,7 @@ class ReplyShaper:
         self.own_prefix = f"{persona}:" if persona else ""
         self.other_prefixes = tuple(f"{speaker}:" for speaker in other_speakers if speaker)
         self.max_messages = max_messages
-        self.shown = ""
+        self.sent = ""
 
     def update(self, text: str) -> tuple[str, bool]:
         """Return the newly showable text and whether generation should stop."""
@@ -67,10 +67,10 @@ class ReplyShaper:
     def _advance(self, visible: str) -> str:
         # Holding back makes `visible` grow monotonically; if some rule ever broke that,
         # showing nothing more is safer than showing text that the final reply drops.
-        if not visible.startswith(self.shown):
+        if not visible.startswith(self.sent):
             return ""
-        delta = visible[len(self.shown) :]
-        self.shown = visible
+        delta = visible[len(self.sent) :]
+        self.sent = visible
         return delta
 
     def shape(self, text: str, final: bool) -> ShapedReply:

@@ -18,7 +18,7 @@ class InvalidSettingError(ValueError):
 
 @dataclass(frozen=True)
 class SamplingParams:
-    """How one reply is decoded. A temperature of 0 means greedy decoding.
+    """Decoding settings of one reply. A temperature of 0 means greedy decoding.
 
     Repetition controls act on the reply's own tokens, not on the prompt, so the persona
     may reuse the words it was asked about.
@@ -54,8 +54,8 @@ class SamplingParams:
     def updated(self, values: dict[str, Any]) -> SamplingParams:
         """Return a copy with the known keys of `values` replacing the current settings.
 
-        A mapping from a training config may say `do_sample: false`, which means greedy
-        decoding; other unknown keys are ignored.
+        A training config's `do_sample: false` means greedy decoding. Other unknown keys
+        are ignored.
         """
         known = {item.name for item in fields(self)}
         changes = {key: value for key, value in values.items() if key in known}

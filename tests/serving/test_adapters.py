@@ -70,7 +70,7 @@ def test_batch_adapters_not_evicted(registry):
 def test_batch_over_capacity_rejected(registry):
     slot = make_slot(registry, max_adapters=2)
     needed = {name: path for name, path in zip("abc", registry.adapters, strict=True)}
-    with pytest.raises(AdapterCapacityError, match="holds at most 2"):
+    with pytest.raises(AdapterCapacityError, match="is limited to 2"):
         slot.ensure_adapters(needed)
 
 

@@ -1,7 +1,7 @@
 """The HTTP API: auth failures, malformed bodies, completions, streaming, health, metrics.
 
-Token checks run against SQLite and PostgreSQL (the `database_url` fixture); the other
-tests use SQLite only, because they do not reach the database past the token check.
+Token checks run against SQLite and PostgreSQL (the `database_url` fixture). The other
+tests use SQLite only, because they use the database for nothing but the token check.
 """
 
 from __future__ import annotations

@@ -14,17 +14,17 @@ def finish(shaper: ReplyShaper, text: str) -> list[str]:
 
 def stream(shaper: ReplyShaper, text: str) -> tuple[str, list[str], int]:
     """Feed `text` one character at a time; return the streamed text, messages, stop index."""
-    shown = []
+    sent = []
     stop_at = len(text)
     for end in range(1, len(text) + 1):
         delta, stop = shaper.update(text[:end])
-        shown.append(delta)
+        sent.append(delta)
         if stop:
             stop_at = end
             break
     delta, messages = shaper.finish(text[:stop_at])
-    shown.append(delta)
-    return "".join(shown), messages, stop_at
+    sent.append(delta)
+    return "".join(sent), messages, stop_at
 
 
 def test_burst_becomes_messages():
@@ -79,8 +79,8 @@ def test_message_limit_stops():
 def test_stream_matches_final_text():
     text = "hey there\n\nhow was\nthe trip?\n\nBen: hi"
     shaper = ReplyShaper("Ana", speaker_stop_strings(["Ben"]), ["Ben"])
-    shown, messages, _ = stream(shaper, text)
-    assert shown == "\n\n".join(messages)
+    sent, messages, _ = stream(shaper, text)
+    assert sent == "\n\n".join(messages)
     assert messages == ["hey there", "how was\nthe trip?"]
 
 
@@ -101,5 +101,5 @@ alphabet = st.sampled_from(["a", "b", " ", "\n", "\n\n", "Ben:", "Ana:", "<|im_e
 @given(st.lists(alphabet, max_size=30).map("".join))
 def test_stream_never_takes_back(text):
     shaper = ReplyShaper("Ana", ["<|im_end|>", *speaker_stop_strings(["Ben"])], ["Ben"])
-    shown, messages, _ = stream(shaper, text)
-    assert shown == "\n\n".join(messages)
+    sent, messages, _ = stream(shaper, text)
+    assert sent == "\n\n".join(messages)

@@ -48,14 +48,14 @@ def test_top_k_keeps_k():
 
 def test_top_p_keeps_nucleus():
     logits = torch.log(torch.tensor([0.5, 0.3, 0.15, 0.05]))
-    kept = torch.isfinite(filter_top_k_top_p(logits, top_k=0, top_p=0.7))
-    assert kept.tolist() == [True, True, False, False]
+    survivors = torch.isfinite(filter_top_k_top_p(logits, top_k=0, top_p=0.7))
+    assert survivors.tolist() == [True, True, False, False]
 
 
 def test_top_p_keeps_top_token():
     logits = torch.log(torch.tensor([0.9, 0.1]))
-    kept = torch.isfinite(filter_top_k_top_p(logits, top_k=0, top_p=0.01))
-    assert kept.tolist() == [True, False]
+    survivors = torch.isfinite(filter_top_k_top_p(logits, top_k=0, top_p=0.01))
+    assert survivors.tolist() == [True, False]
 
 
 def test_greedy_takes_argmax():
