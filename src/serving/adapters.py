@@ -79,7 +79,8 @@ class BaseModelSlot:
 
     @property
     def adapter_bytes(self) -> int:
-        return sum(info.bytes for info in self.adapters.values())
+        # A snapshot, because the metrics thread reads this while the worker changes it.
+        return sum(info.bytes for info in list(self.adapters.values()))
 
     @property
     def decoder(self) -> BatchDecoder:

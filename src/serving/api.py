@@ -174,9 +174,7 @@ def create_app(service: ChatService, session_factory: sessionmaker[Session]) -> 
         try:
             reply = job.result(settings.request_timeout_s)
         except ReplyTimeoutError as error:
-            raise ApiError(
-                504, f"the reply took longer than {settings.request_timeout_s} s", "timeout"
-            ) from error
+            raise ApiError(504, str(error), "timeout") from error
         except ModelLoadError as error:
             raise ApiError(500, str(error), "model_load_failed") from error
         return jsonify(completion_body(reply, completion_id, model_id))

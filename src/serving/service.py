@@ -57,6 +57,8 @@ class ReplyJob:
     shaper: ReplyShaper
     submitted_at: float = field(default_factory=time.monotonic)
     first_token_at: float | None = None
+    # Set by the worker once the final event is queued.
+    finished: bool = False
     events: queue.Queue = field(default_factory=queue.Queue)
     cancel_event: threading.Event = field(default_factory=threading.Event)
 
@@ -67,15 +69,17 @@ class ReplyJob:
     def stream(self, timeout: float | None = None) -> Iterator[str | Reply]:
         """Yield text deltas as they are generated, then the finished Reply.
 
-        Raises ReplyTimeoutError when no event arrives within `timeout` seconds, and
-        re-raises an error the worker hit for this reply.
+        Raises ReplyTimeoutError when the reply is not finished `timeout` seconds after
+        this call, and re-raises an error the worker hit for this reply.
         """
+        deadline = None if timeout is None else time.monotonic() + timeout
         while True:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             try:
-                kind, value = self.events.get(timeout=timeout)
+                kind, value = self.events.get(timeout=remaining)
             except queue.Empty as error:
                 self.cancel()
-                raise ReplyTimeoutError(f"no reply within {timeout} s") from error
+                raise ReplyTimeoutError(f"the reply took longer than {timeout} s") from error
             if kind == "error":
                 raise value
             yield value
@@ -234,7 +238,16 @@ class ChatService:
             groups[job.slot.key].append(job)
         for group in groups.values():
             for chunk in _chunks_by_adapters(group, group[0].slot.max_adapters):
-                self._run_chunk(chunk)
+                try:
+                    self._run_chunk(chunk)
+                except Exception as error:
+                    # A bug must not leave the chunk's requests waiting until they time out.
+                    logger.exception(
+                        "a batch of %d replies on %s failed", len(chunk), chunk[0].slot.key
+                    )
+                    for job in chunk:
+                        if not job.finished:
+                            job.events.put(("error", RuntimeError(f"generation failed: {error}")))
 
     def _run_chunk(self, jobs: list[ReplyJob]) -> None:
         slot = jobs[0].slot
@@ -247,6 +260,7 @@ class ChatService:
             logger.error("loading adapters on %s failed: %s", slot.key, error)
             failure = ModelLoadError(f"the model's LoRA adapter could not be loaded: {error}")
             for job in jobs:
+                job.finished = True
                 job.events.put(("error", failure))
             return
         self.metrics.batch_size.observe(len(jobs))
@@ -255,6 +269,7 @@ class ChatService:
         except (RuntimeError, ValueError) as error:
             logger.exception("decoding a batch of %d on %s failed", len(jobs), slot.key)
             for job in jobs:
+                job.finished = True
                 job.events.put(("error", error))
             return
         for job, result in zip(jobs, results, strict=True):
@@ -278,6 +293,7 @@ class ChatService:
             prompt_tokens=len(job.row.prompt_ids),
             completion_tokens=len(token_ids),
         )
+        job.finished = True
         job.events.put(("done", reply))
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from serving.errors import ReplyTimeoutError
 from serving.prompts import ChatMessage
-from serving.service import Reply
+from serving.service import Reply, ReplyJob
 from serving.settings import InvalidSettingError
 from tests.serving.conftest import ALICE, BOB, CARA
 
@@ -82,3 +83,10 @@ def test_metrics_count_tokens(service):
     reply = service.reply(CARA, HELLO, timeout=60)
     values = service.metrics.completion_tokens.values
     assert values[(("model", CARA),)] == reply.completion_tokens
+
+
+def test_job_timeout_cancels():
+    job = ReplyJob(persona=None, slot=None, row=None, shaper=None)
+    with pytest.raises(ReplyTimeoutError, match=r"longer than 0\.05 s"):
+        job.result(timeout=0.05)
+    assert job.cancel_event.is_set()
