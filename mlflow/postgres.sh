@@ -32,9 +32,9 @@ if [ "$exists" != "1" ]; then
     echo "created database $MLFLOW_DB on $PGHOST:$PGPORT" >&2
 fi
 
-# psycopg 3 is installed, so the URI names it; MLflow creates its tables on first start.
-# NOTE: this URI has no password, which fits a server with trust or peer authentication;
-# otherwise put the password in ~/.pgpass rather than on the command line.
+# The URI names psycopg 3, the installed driver. MLflow creates its tables on the first start.
+# NOTE: the URI has no password, which fits a server with trust or peer authentication.
+# Elsewhere, put the password in ~/.pgpass rather than on the command line.
 exec "$MLFLOW" server \
     --backend-store-uri "postgresql+psycopg://$PGUSER@$PGHOST:$PGPORT/$MLFLOW_DB" \
     --artifacts-destination "$ARTIFACT_ROOT" \
