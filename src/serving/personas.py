@@ -42,8 +42,13 @@ class LoadedPersona:
         return value if isinstance(value, int) and value > 0 else None
 
     def sampling(self, defaults: SamplingParams) -> SamplingParams:
-        """Return the server defaults updated with this persona's `generation` settings."""
-        return defaults.updated(self.generation)
+        """Return the server defaults updated with this persona's `generation` settings.
+
+        The recorded `seed` is left out: it made evaluation repeatable, but in a chat it
+        would give the same reply to the same message every time.
+        """
+        settings = {key: value for key, value in self.generation.items() if key != "seed"}
+        return defaults.updated(settings)
 
     def message_cap(self) -> int | None:
         """Return the maximum number of messages in a reply, near the persona's 90th percentile.

@@ -6,9 +6,10 @@ import pytest
 
 from serving.personas import CHARS_PER_TOKEN_ESTIMATE, LoadedPersona, geometric_p90
 from serving.prompts import PromptFormat
+from serving.settings import SamplingParams
 
 
-def persona_with(style) -> LoadedPersona:
+def persona_with(style, generation=None) -> LoadedPersona:
     return LoadedPersona(
         name="twinchat-ana",
         version=1,
@@ -17,6 +18,7 @@ def persona_with(style) -> LoadedPersona:
         adapter_dir=None,
         tokenizer=None,
         prompt_format=PromptFormat(frozenset(), ()),
+        generation=generation or {},
         style=style,
     )
 
@@ -50,3 +52,10 @@ def test_unusable_values_ignored(value):
     persona = persona_with({"reply_tokens": {"p90": value}, "messages_per_burst": value})
     assert persona.reply_token_cap() is None
     assert persona.message_cap() is None
+
+
+def test_recorded_seed_not_used():
+    persona = persona_with({}, generation={"seed": 0, "temperature": 0.5, "do_sample": True})
+    sampling = persona.sampling(SamplingParams())
+    assert sampling.seed is None
+    assert sampling.temperature == 0.5
