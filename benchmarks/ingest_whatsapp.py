@@ -7,8 +7,8 @@
 `speed` writes a synthetic chat of about --size-mb megabytes under benchmarks/.work/ and
 parses it with each library in its own subprocess, so every peak RSS is measured alone.
 `accuracy` parses short export shapes with each library and compares timestamps, authors
-and texts with the expected rows, then counts authored messages in the shared fixture
-exports beside the repository (../shared/fixtures) when that folder exists. Results go to
+and texts with the expected rows. Then it counts authored messages in other projects' test
+exports when the `shared/fixtures` folder is beside the repository. Results go to
 docs/benchmarks/ingest-whatsapp.md by hand.
 """
 
