@@ -16,17 +16,12 @@ pytestmark = pytest.mark.shared
 PERSONA_ID = "user1000001"
 
 
-# Parsing the corpus takes about a second, so every test of this module shares one parse.
-_PARSED: dict[Path, tuple[list[Message], IngestReport]] = {}
-
-
-@pytest.fixture
+@pytest.fixture(scope="module")
 def helpdesk(shared_dir: Path) -> tuple[list[Message], IngestReport]:
+    """The corpus parsed once for this module, because parsing takes about a second."""
+    report = IngestReport()
     path = shared_dir / "corpus" / "helpdesk" / "result.json"
-    if path not in _PARSED:
-        report = IngestReport()
-        _PARSED[path] = list(iter_messages([path], "auto", report)), report
-    return _PARSED[path]
+    return list(iter_messages([path], "auto", report)), report
 
 
 def test_helpdesk_message_count(helpdesk) -> None:
