@@ -89,6 +89,12 @@ class _FileState:
 
 def parse(unit: list[Source], report: IngestReport) -> Iterator[Message]:
     """Yield the messages of every chat in each Telegram JSON export file of `unit`."""
+    if ijson.backend != "yajl2_c":
+        logger.warning(
+            "ijson runs on its %s backend, several times slower than yajl2_c; reinstall ijson "
+            "from a wheel for your platform",
+            ijson.backend,
+        )
     for source in unit:
         yield from _parse_file(source, report)
 
