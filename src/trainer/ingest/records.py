@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -40,7 +40,8 @@ class Message:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        record = asdict(self)
+        # A shallow copy: dataclasses.asdict deep-copies every field and dominated ingest time.
+        record = {name: getattr(self, name) for name in self.__dataclass_fields__}
         if not record["extra"]:
             del record["extra"]
         return record
