@@ -109,7 +109,7 @@ DELETED = frozenset(
 )
 
 EDITED = re.compile(
-    rf"[\s{INVISIBLE_CHARS}]*<(?:This message was edited|Diese Nachricht wurde bearbeitet"
+    r"<(?:This message was edited|Diese Nachricht wurde bearbeitet"
     r"|Se editó este mensaje\.?|Ce message a été modifié|Questo messaggio è stato modificato"
     r"|Esta mensagem foi editada|Dit bericht is bewerkt|Сообщение изменено)>\s*$"
 )
@@ -142,6 +142,9 @@ SYSTEM_KEYWORD = re.compile(
 MARKS_AND_SPACES = INVISIBLE_CHARS + " \t\u00a0\u202f"
 OMITTED_ENDINGS = tuple({key.rsplit(" ", 1)[-1] for key in OMITTED_MEDIA if key[0] != "<"})
 DELETED_MAX_LENGTH = max(map(len, DELETED)) + 4
+# Event notices and media lines are short. Longer lines skip the patterns above, whose
+# backtracking grows with the square of the line length.
+MAX_NOTICE_LENGTH = 500
 
 
 @dataclass(slots=True)
@@ -165,7 +168,7 @@ def classify_body(text: str) -> Body:
     if text.endswith(">"):
         marker = EDITED.search(text)
         if marker is not None:
-            text = text[: marker.start()]
+            text = text[: marker.start()].rstrip(MARKS_AND_SPACES)
             edited = True
     first, newline, caption = text.partition("\n")
     attachment = media_attachment(first)
@@ -193,7 +196,7 @@ def media_attachment(line: str) -> str | None:
         match = FILE_ATTACHED.fullmatch(line)
         if match and _known_label(match, FILE_ATTACHED_LABELS):
             return _file_name(match)
-    elif line.endswith(OMITTED_ENDINGS):
+    elif line.endswith(OMITTED_ENDINGS) and len(line) <= MAX_NOTICE_LENGTH:
         media_type = OMITTED_MEDIA.get(line.casefold())
         if media_type is not None:
             return media_type
@@ -205,7 +208,9 @@ def media_attachment(line: str) -> str | None:
 
 def is_system_sentence(line: str) -> bool:
     """True for a one-line event notice such as `Ana Test changed the group name to “x”`."""
-    return SYSTEM_KEYWORD.search(line) is not None and SYSTEM_SENTENCE.match(line) is not None
+    if len(line) > MAX_NOTICE_LENGTH or SYSTEM_KEYWORD.search(line) is None:
+        return False
+    return SYSTEM_SENTENCE.match(line) is not None
 
 
 def _is_deleted(line: str) -> bool:
