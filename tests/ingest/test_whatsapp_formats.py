@@ -251,6 +251,7 @@ def test_looks_like_exports(head):
         '{\n "name": "Chat",\n "type": "personal_chat"\n}\n',
         "AuthorID,Author,Date,Content\n1,ana,10/6/2023 12:37 AM,hi\n",
         "Dear diary,\ntoday was 12/12/23, a good day.\n",
+        "[2019-12-24, 12:23] Jane Doe: Hello John!\n",
         "",
     ],
 )
@@ -264,3 +265,12 @@ def test_overlong_message_truncated(tmp_path, monkeypatch):
     messages, report = parse_export(tmp_path, text)
     assert [message.text for message in messages] == ["one\ntwo\nthree\nfour", "ok"]
     assert [entry.location for entry in report.skipped] == ["line 5"]
+
+
+def test_signal_layout_forced(tmp_path):
+    path = tmp_path / "signal.txt"
+    path.write_text("[2019-12-24, 12:23] Jane Doe: Hello John!\n", encoding="utf-8")
+    messages = list(iter_messages([path], fmt="whatsapp"))
+    assert [(message.ts, message.author) for message in messages] == [
+        ("2019-12-24T12:23:00", "Jane Doe")
+    ]

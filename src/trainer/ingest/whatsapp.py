@@ -47,12 +47,12 @@ MAX_BODY_LINES = 10_000
 TOO_LONG_REASON = f"message longer than {MAX_BODY_LINES} lines, so its remaining lines were dropped"
 LOOKS_LIKE_MAX_LINES = 5
 NO_HEADER_HELP = (
-    "no WhatsApp message line found; each message must start like "
+    "no WhatsApp message line found. Each message must start like "
     "'31/12/23, 14:05 - Name: text' (Android) or '[31/12/23, 14:05:09] Name: text' (iOS). "
     "Export the chat again with WhatsApp's Export chat, or pass the right --format"
 )
 
-# Start of the export's file name, before the chat name, in the languages seen in exports.
+# Start of the export's file name, before the chat name, in several languages.
 CHAT_FILE_PREFIXES = (
     "WhatsApp Chat with ",
     "WhatsApp Chat - ",
@@ -88,11 +88,21 @@ def looks_like(head: str) -> bool:
 
 def _is_valid_header(line: str) -> bool:
     match, _ = match_header(line)
-    if match is None:
+    if match is None or _is_signal_header(match):
         return False
     date, _ = iso_date(*match.group("d1", "d2", "d3"), day_first=True)
     time = iso_time(*match.group("h", "mi", "s"), match.group("mer") or match.group("pre"))
     return date is not None and time is not None
+
+
+def _is_signal_header(match: re.Match[str]) -> bool:
+    """True for `[2019-12-24, 12:23] Name: text`, the layout of sigtop's Signal text exports.
+
+    iOS WhatsApp writes seconds inside brackets, so a bracketed ISO date without seconds is
+    left to other parsers. `--format whatsapp` still reads such a file.
+    """
+    year_first_dashes = match.group("ds") == "-" and len(match.group("d1")) == 4
+    return bool(match.group("open")) and year_first_dashes and match.group("s") is None
 
 
 def parse(unit: list[Source], report: IngestReport) -> Iterator[Message]:
