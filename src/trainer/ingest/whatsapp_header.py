@@ -8,6 +8,8 @@ WhatsApp writes one of two families, in the phone's locale:
 - iOS: `[31/12/23, 14:05:09] Name: text`, also `[31/12/2023 2:05:09 PM] `.
 
 The third-party "WhatsApp Viewer" layout `01.04.2015 - 16:00:27; Name: text` is read too.
+Digits may be of any script (Arabic-Indic, Persian, Devanagari), because the regex digit
+class of a str pattern and `int()` both accept every Unicode decimal digit.
 
 Day and month order is a property of the whole file, so `scan_date_order` decides it once
 from the dates themselves before the parser runs. When no date settles it, the default is:
