@@ -36,28 +36,44 @@ def dataset_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def compose_run_config(
+    model_dir: Path, dataset_dir: Path, output_dir: Path, *overrides: str
+) -> DictConfig:
+    """Compose the real `configs/config.yaml` for a two-step CPU run on the tiny model."""
+    defaults = [
+        "trainer=cpu",
+        f"model.name_or_path={model_dir}",
+        f"data.dataset_dir={dataset_dir}",
+        f"paths.output_dir={output_dir}",
+        "data.max_seq_len=128",
+        "data.batch_size=2",
+        "trainer.max_steps=2",
+        "trainer.accumulate_grad_batches=1",
+        "trainer.log_every_n_steps=1",
+        "trainer.enable_progress_bar=false",
+        "trainer.precision=32-true",
+    ]
+    # MLflow logging belongs to the registry's tests; these runs log to CSV files.
+    if logger_in_defaults():
+        defaults.append("~logger")
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return compose(config_name="config", overrides=[*defaults, *overrides])
+
+
 @pytest.fixture
 def compose_config(tiny_model_dir: Path, dataset_dir: Path, tmp_path: Path):
-    """Compose the real `configs/config.yaml` for a short CPU run on the tiny model."""
+    """A function that composes the run config with extra overrides, output under tmp_path."""
 
     def compose_with(*overrides: str) -> DictConfig:
-        defaults = [
-            "trainer=cpu",
-            f"model.name_or_path={tiny_model_dir}",
-            f"data.dataset_dir={dataset_dir}",
-            f"paths.output_dir={tmp_path / 'run'}",
-            "data.max_seq_len=128",
-            "data.batch_size=2",
-            "trainer.max_steps=2",
-            "trainer.accumulate_grad_batches=1",
-            "trainer.log_every_n_steps=1",
-            "trainer.enable_progress_bar=false",
-            "trainer.precision=32-true",
-        ]
-        # MLflow logging belongs to the registry's tests; these runs log to CSV files.
-        if logger_in_defaults():
-            defaults.append("~logger")
-        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            return compose(config_name="config", overrides=[*defaults, *overrides])
+        return compose_run_config(tiny_model_dir, dataset_dir, tmp_path / "run", *overrides)
 
     return compose_with
+
+
+@pytest.fixture(scope="session")
+def trained(tiny_model_dir: Path, dataset_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """One two-step LoRA run shared by the tests that only read its outputs."""
+    from trainer.modeling.train import train
+
+    output_dir = tmp_path_factory.mktemp("trained") / "run"
+    return train(compose_run_config(tiny_model_dir, dataset_dir, output_dir))

@@ -9,14 +9,20 @@ from pathlib import Path
 import pytest
 import torch
 from peft import PeftModel
+from safetensors.torch import load_file
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from trainer.modeling.errors import TrainingSetupError
-from trainer.modeling.train import METRICS_FILE, resolve_precision, train
+from trainer.modeling.train import (
+    METRICS_FILE,
+    resolve_precision,
+    resolve_weights_dtype,
+    train,
+)
 
 
-def test_train_saves_adapter(compose_config, tiny_model_dir):
-    result = train(compose_config())
+def test_train_saves_adapter(trained, tiny_model_dir):
+    result = trained
 
     base = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
     reloaded = PeftModel.from_pretrained(base, result.model_dir)
@@ -26,16 +32,16 @@ def test_train_saves_adapter(compose_config, tiny_model_dir):
     assert any(param.abs().sum() > 0 for param in lora_b), "LoRA B is still all zeros"
 
 
-def test_train_saves_tokenizer(compose_config):
-    result = train(compose_config())
+def test_train_saves_tokenizer(trained):
+    result = trained
 
     tokenizer = AutoTokenizer.from_pretrained(result.tokenizer_dir)
     assert tokenizer.chat_template
     assert tokenizer.eos_token == "<|im_end|>"
 
 
-def test_train_writes_metrics(compose_config):
-    result = train(compose_config())
+def test_train_writes_metrics(trained):
+    result = trained
 
     metrics = json.loads((result.output_dir / METRICS_FILE).read_text())
     assert metrics == result.metrics
@@ -54,8 +60,8 @@ def test_train_same_seed_same_loss(compose_config, tmp_path):
     assert first.metrics["val_loss"] == second.metrics["val_loss"]
 
 
-def test_checkpoint_holds_only_lora(compose_config):
-    result = train(compose_config())
+def test_checkpoint_holds_only_lora(trained):
+    result = trained
 
     state = torch.load(result.checkpoints_dir / "last.ckpt", weights_only=True)["state_dict"]
     assert state
@@ -135,8 +141,35 @@ def test_auto_precision_on_cpu():
     assert resolve_precision("auto", "cpu") == expected
 
 
-def test_output_layout(compose_config):
-    result = train(compose_config())
+def test_output_layout(trained):
+    result = trained
 
     names = sorted(path.name for path in Path(result.output_dir).iterdir())
     assert names == ["adapter", "checkpoints", "logs", "tokenizer", METRICS_FILE]
+
+
+def test_bf16_lora_keeps_adapter_float32(compose_config):
+    result = train(compose_config("trainer.precision=bf16-mixed"))
+
+    adapter = load_file(result.model_dir / "adapter_model.safetensors")
+    assert adapter
+    assert all(tensor.dtype == torch.float32 for tensor in adapter.values())
+    assert math.isfinite(result.metrics["train_loss"])
+
+
+@pytest.mark.parametrize(
+    ("dtype", "precision", "lora", "expected"),
+    [
+        ("auto", "bf16-mixed", True, torch.bfloat16),
+        ("auto", "bf16-mixed", False, torch.float32),
+        ("auto", "32-true", True, torch.float32),
+        ("float16", "32-true", True, torch.float16),
+    ],
+)
+def test_weights_dtype(dtype, precision, lora, expected):
+    assert resolve_weights_dtype(dtype, precision, lora) == expected
+
+
+def test_invalid_weights_dtype_raises():
+    with pytest.raises(TrainingSetupError, match=r"model\.dtype='int8' is invalid"):
+        resolve_weights_dtype("int8", "32-true", True)
