@@ -67,8 +67,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="also run TRL with packing=True (best-fit decreasing)",
     )
     parser.add_argument(
-        "--worker", choices=["twinchat", "trl", "trl-packing"], help=argparse.SUPPRESS
+        "--trl-bf16",
+        action="store_true",
+        help="also run TRL with the base weights loaded in bfloat16, as twinchat stores them",
     )
+    parser.add_argument("--worker", choices=WORKERS, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=WORK_DIR / "results.json", help="results JSON")
     return parser.parse_args(argv)
 
@@ -118,7 +121,7 @@ def prepare_dataset(args: argparse.Namespace) -> Path:
 
 
 def fitting_rows(dataset_dir: Path, tokenizer: Any, max_seq_len: int) -> list[dict[str, Any]]:
-    """The training rows that fit `max_seq_len` whole, so neither trainer truncates."""
+    """Return the training rows that fit `max_seq_len` whole, so neither trainer truncates."""
     from datasets import load_from_disk
 
     from trainer.modeling.packing import encode_example
@@ -335,7 +338,10 @@ def run_in_subprocess(worker: str, argv: list[str]) -> dict[str, Any]:
 
 
 def format_table(results: dict[str, dict[str, Any]]) -> str:
-    """A Markdown table; speed-ups are twinchat's tokens per second over each trainer's."""
+    """Format the results as a Markdown table of throughput and peak memory.
+
+    A speed-up is twinchat's tokens per second divided by that trainer's.
+    """
     ours = results["twinchat"]
     lines = [
         "| trainer | precision | base weights | tokens/step | wall s/step | CPU s/step "

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         gguf_path = args.gguf or find_bundled_gguf()
         if not gguf_path.is_file():
-            raise TrainingSetupError(f"GGUF file not found: {gguf_path}; check --gguf.")
+            raise TrainingSetupError(f"GGUF file not found: {gguf_path}. Check --gguf.")
         convert_gguf(gguf_path, args.out)
     except TrainingSetupError as error:
         logger.error("%s", error)

@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if not args.params.is_file():
         logger.error(
-            "Parameters file not found: %s; run `dvc exp run` or pass --params.", args.params
+            "Parameters file not found: %s. Run `dvc exp run` or pass --params.", args.params
         )
         return 1
 

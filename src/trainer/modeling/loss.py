@@ -1,7 +1,7 @@
 """Cross-entropy over the target tokens only, with the output layer applied only there.
 
-A causal LM's output layer is as wide as its vocabulary (49,152 for SmolLM2), so full logits
-for a 4 x 256 batch take 200 MB in float32 and dominate a step's time and memory, while the
+A causal LM's output layer is as wide as its vocabulary (49,152 for SmolLM2), so the full
+logits of a 4 x 256 batch take 200 MB in float32 and a large share of a step's time. The
 loss needs them only at the target tokens. This runs the decoder body, gathers the hidden
 states that predict a labelled token, and projects only those.
 """

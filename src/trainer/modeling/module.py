@@ -103,8 +103,8 @@ class CausalLMModule(L.LightningModule):
     def throughput(self) -> dict[str, float]:
         """Return the tokens trained on by all processes, and those tokens per second.
 
-        The time is this process's time inside training batches (loading and validation
-        excluded); processes run in parallel, so the rate is the whole run's. Every process
+        The time is this process's time inside training batches, without data loading and
+        validation. Processes run in parallel, so the rate is that of the whole run. Every process
         must call this, because the token count is summed across processes.
         """
         tokens = float(self.train_tokens.compute()) if self.train_seconds else 0.0

@@ -28,7 +28,7 @@ IGNORE_INDEX = -100
 
 @dataclass
 class EncodedExample:
-    """One example's token ids and labels; `labels[i]` is the target for `input_ids[i]`."""
+    """Token ids and labels of one example, where `labels[i]` is the target for `input_ids[i]`."""
 
     input_ids: list[int]
     labels: list[int]
@@ -118,7 +118,7 @@ def encode_example(
     if room_for_target < 1:
         raise TrainingSetupError(
             f"data.max_seq_len={max_seq_len} leaves no room for the reply after the system "
-            f"prompt ({len(prompt)} tokens); raise data.max_seq_len."
+            f"prompt ({len(prompt)} tokens). Raise data.max_seq_len."
         )
     target = target[:room_for_target]
     return EncodedExample(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +35,14 @@ from trainer.modeling.module import CausalLMModule
 logger = logging.getLogger(__name__)
 
 METRICS_FILE = "train_metrics.json"
-# Keys of the `trainer` config group that configure twinchat; every other key goes to L.Trainer.
+# Keys of the `trainer` config group that twinchat reads. Every other key goes to L.Trainer.
 WEIGHT_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 OWN_TRAINER_KEYS = {"optimizer", "scheduler", "ckpt_path", "early_stopping", "checkpoint"}
 
 
 @dataclass
 class TrainResult:
-    """Where `train` saved its outputs, and the final metrics."""
+    """Output paths and final metrics of a `train` run."""
 
     output_dir: Path
     model_dir: Path
@@ -50,8 +50,8 @@ class TrainResult:
     metrics: dict[str, float]
     base_model: str
     lora: bool
+    checkpoints_dir: Path
     best_checkpoint: Path | None = None
-    checkpoints_dir: Path = field(default_factory=Path)
 
 
 def resolve_precision(precision: str, accelerator: str) -> str:
@@ -68,15 +68,15 @@ def resolve_precision(precision: str, accelerator: str) -> str:
 def resolve_weights_dtype(dtype: str, precision: str, lora: bool) -> torch.dtype:
     """Turn `model.dtype` into the dtype to load the base weights in.
 
-    `auto` gives bfloat16 for LoRA under bf16 precision: the frozen base weights are only
-    read, in bfloat16 anyway under autocast, so storing them in bfloat16 halves their memory
-    and saves a cast per layer call (peft keeps the adapter weights in float32). Full
-    fine-tuning keeps float32 master weights.
+    `auto` gives bfloat16 for LoRA under bf16 precision. The frozen base weights are only
+    read, and autocast reads them in bfloat16 anyway, so storing them in bfloat16 halves
+    their memory and saves a cast per layer call. peft keeps the adapter weights in float32,
+    and full fine-tuning keeps float32 master weights.
     """
     if dtype != "auto":
         if dtype not in WEIGHT_DTYPES:
             raise TrainingSetupError(
-                f"model.dtype={dtype!r} is invalid; use auto, {', '.join(WEIGHT_DTYPES)}."
+                f"model.dtype={dtype!r} is invalid. Use auto, {', '.join(WEIGHT_DTYPES)}."
             )
         return WEIGHT_DTYPES[dtype]
     if lora and precision.startswith("bf16"):
@@ -87,7 +87,7 @@ def resolve_weights_dtype(dtype: str, precision: str, lora: bool) -> torch.dtype
 def build_model(cfg: DictConfig, precision: str = "32-true") -> PreTrainedModel:
     """Load the base model and wrap it with LoRA, or leave it whole for full fine-tuning.
 
-    `precision` is the resolved Lightning precision; it chooses the dtype of the base weights
+    `precision` is the resolved Lightning precision. It chooses the dtype of the base weights
     when `model.dtype` is `auto`.
     """
     dtype = resolve_weights_dtype(cfg.model.get("dtype", "auto"), precision, cfg.lora.enabled)
