@@ -101,6 +101,14 @@ def create_app(service: ChatService, session_factory: sessionmaker[Session]) -> 
         code = (error.name or "error").lower().replace(" ", "_")
         return jsonify(error_body(status, error.description or error.name, code)), status
 
+    @app.errorhandler(Exception)
+    def handle_unexpected_error(error: Exception):
+        logger.exception("request %s %s failed", request.method, request.path)
+        body = error_body(
+            500, "Internal server error; the server log has the details.", "internal_error"
+        )
+        return jsonify(body), 500
+
     @app.before_request
     def start_timer() -> None:
         g.started = time.perf_counter()
@@ -119,7 +127,7 @@ def create_app(service: ChatService, session_factory: sessionmaker[Session]) -> 
         return jsonify(
             {
                 "status": "ok",
-                "base_models": sorted(service.store.slots),
+                "base_models": len(service.store.slots),
                 "loaded_adapters": service.store.loaded_adapters(),
             }
         )

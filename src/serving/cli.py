@@ -19,6 +19,19 @@ TRACKING_URI_HELP = (
 )
 
 
+THREADS_HELP = (
+    "CPU threads for torch [default: one per core]. On a machine shared with other busy "
+    "processes, 1 avoids threads spin-waiting for each other."
+)
+
+
+def _set_threads(threads: int | None) -> None:
+    if threads is not None:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
 def _open_database(database_url: str | None):
     """Migrate the database to the current schema and return a session factory."""
     from datastore import (
@@ -91,6 +104,11 @@ def _sampling_values(temperature, top_p, top_k, max_tokens, repetition_penalty) 
     help="LoRA adapters kept attached per base model; the least recently used is evicted.",
 )
 @click.option(
+    "--max-adapter-mib",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Also evict adapters when their weights on one base model exceed this many MiB.",
+)
+@click.option(
     "--alias-ttl",
     default=5.0,
     show_default=True,
@@ -104,6 +122,7 @@ def _sampling_values(temperature, top_p, top_k, max_tokens, repetition_penalty) 
     help="Weight type of the base models.",
 )
 @click.option("--device", default="cpu", show_default=True, help="cpu, cuda or cuda:N.")
+@click.option("--threads", type=click.IntRange(min=1), help=THREADS_HELP)
 @click.option(
     "--preload",
     multiple=True,
@@ -119,9 +138,11 @@ def serve(
     max_batch_size: int,
     batch_wait_ms: float,
     max_adapters: int,
+    max_adapter_mib: float | None,
     alias_ttl: float,
     dtype: str,
     device: str,
+    threads: int | None,
     preload: tuple[str, ...],
     **sampling,
 ) -> None:
@@ -132,12 +153,14 @@ def serve(
     from serving.errors import ModelLoadError, ModelNotFoundError
     from serving.service import build_service
 
+    _set_threads(threads)
     session_factory = _open_database(database_url)
     settings = _settings(
         tracking_uri=tracking_uri,
         max_batch_size=max_batch_size,
         batch_wait_ms=batch_wait_ms,
         max_adapters=max_adapters,
+        max_adapter_bytes=int(max_adapter_mib * 2**20) if max_adapter_mib else None,
         alias_ttl_s=alias_ttl,
         dtype=dtype,
         device=device,
@@ -173,6 +196,7 @@ def serve(
 @click.option("--name", "speaker", help="Your name as the persona sees it.")
 @click.option("--seed", type=int, help="Random seed, for repeatable replies.")
 @click.option("--device", default="cpu", show_default=True, help="cpu, cuda or cuda:N.")
+@click.option("--threads", type=click.IntRange(min=1), help=THREADS_HELP)
 @sampling_options
 def chat(
     model: str,
@@ -180,6 +204,7 @@ def chat(
     speaker: str | None,
     seed: int | None,
     device: str,
+    threads: int | None,
     **sampling,
 ):
     """Chat with a registered model in the terminal (no token needed on this machine)."""
@@ -187,6 +212,7 @@ def chat(
     from serving.errors import ModelLoadError, ModelNotFoundError
     from serving.service import build_service
 
+    _set_threads(threads)
     overrides = _sampling_values(**sampling)
     if seed is not None:
         overrides["seed"] = seed

@@ -291,3 +291,16 @@ def test_metrics_after_requests(service, sqlite_sessions):
     assert 'twinchat_requests_total{model="",status="401"} 1' in text
     assert "twinchat_request_latency_seconds_count 2" in text
     assert "twinchat_loaded_adapters 1" in text
+
+
+def test_unexpected_error_json_500(shared_service, sqlite_sessions, monkeypatch):
+    client = create_app(shared_service, sqlite_sessions).test_client()
+    token = new_token(sqlite_sessions)
+
+    def broken_resolve(model):
+        raise KeyError(model)
+
+    monkeypatch.setattr(shared_service, "resolve", broken_resolve)
+    response = post(client, {"model": ALICE, "messages": HELLO}, token)
+    assert response.status_code == 500
+    assert error_of(response)["code"] == "internal_error"
