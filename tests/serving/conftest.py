@@ -11,7 +11,7 @@ import torch
 from serving.service import ChatService, build_service
 from serving.settings import SamplingParams, ServingSettings
 from tests.datastore.databases import DATABASE_BACKENDS, temporary_database_url
-from tests.serving.registry import TestRegistry, create_registry
+from tests.serving.registry import ScratchRegistry, create_registry
 from twinchat.env import apply_offline_defaults
 
 apply_offline_defaults()
@@ -36,7 +36,7 @@ def single_thread_torch() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def registry(tmp_path_factory: pytest.TempPathFactory) -> TestRegistry:
+def registry(tmp_path_factory: pytest.TempPathFactory) -> ScratchRegistry:
     """Alice, Bob and Cara, one version each with the alias champion, on the tiny model."""
     registry = create_registry(tmp_path_factory.mktemp("registry"))
     registry.register(ALICE, registry.adapters[0], "Alice")
@@ -46,7 +46,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> TestRegistry:
 
 
 @pytest.fixture
-def settings(registry: TestRegistry, tmp_path: Path) -> ServingSettings:
+def settings(registry: ScratchRegistry, tmp_path: Path) -> ServingSettings:
     return ServingSettings(
         tracking_uri=registry.tracking_uri,
         model_cache_dir=tmp_path / "model-cache",

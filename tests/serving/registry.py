@@ -33,7 +33,7 @@ def make_adapter(base_dir: Path, out_dir: Path, seed: int) -> Path:
 
 
 @dataclass
-class TestRegistry:
+class ScratchRegistry:
     tracking_uri: str
     root: Path
     base_dir: Path
@@ -50,9 +50,9 @@ class TestRegistry:
         alias: str | None = "champion",
     ) -> int:
         """Register a new version of `name` and point `alias` at it; return the version."""
-        import mlflow
         from transformers import AutoTokenizer
 
+        import mlflow
         from trainer.registration import log_persona_model
         from trainer.registry import make_client
 
@@ -94,10 +94,9 @@ class TestRegistry:
         make_client(self.tracking_uri).set_registered_model_alias(name, alias, str(version))
 
 
-def create_registry(root: Path) -> TestRegistry:
+def create_registry(root: Path) -> ScratchRegistry:
     """Build the tiny base model, three adapters and an empty SQLite MLflow store."""
     from mlflow import MlflowClient
-
     from trainer.modeling.base_model import build_tiny_model
 
     base_dir = build_tiny_model(root / "base")
@@ -107,4 +106,4 @@ def create_registry(root: Path) -> TestRegistry:
     experiment_id = client.create_experiment(
         "serving-tests", artifact_location=(root / "mlruns").resolve().as_uri()
     )
-    return TestRegistry(uri, root, base_dir, adapters, experiment_id)
+    return ScratchRegistry(uri, root, base_dir, adapters, experiment_id)
