@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 from datetime import datetime
 
@@ -23,6 +24,10 @@ THREADS_HELP = (
     "CPU threads for torch [default: one per core]. On a machine shared with other busy "
     "processes, 1 avoids threads spin-waiting for each other."
 )
+
+
+def _interrupt(signum: int, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _set_threads(threads: int | None) -> None:
@@ -150,7 +155,6 @@ def serve(
     from werkzeug.serving import make_server
 
     from serving.api import create_app
-    from serving.errors import ModelLoadError, ModelNotFoundError
     from serving.service import build_service
 
     _set_threads(threads)
@@ -169,25 +173,39 @@ def serve(
     service = build_service(settings).start()
     try:
         for model in preload:
-            try:
-                persona = service.resolve(model)
-                service.store.slot(persona.base_key)
-            except (ModelNotFoundError, ModelLoadError) as error:
-                raise click.ClickException(f"cannot preload {model}: {error}") from error
+            _preload(service, model)
         # NOTE: werkzeug's threaded server has no TLS and no request limits besides the body
         # size. Put a reverse proxy in front of it when it faces the internet.
-        server = make_server(host, port, create_app(service, session_factory), threaded=True)
+        try:
+            server = make_server(host, port, create_app(service, session_factory), threaded=True)
+        except OSError as error:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {error}") from error
         click.echo(f"serving on http://{host}:{server.server_port} (Ctrl+C to stop)", err=True)
         logger.info("serving on %s:%d", host, server.server_port)
+        # Container runtimes and service managers stop a server with SIGTERM; treating it
+        # like Ctrl+C closes the socket and the batcher before exiting.
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
+            # Returns on Ctrl+C or SIGTERM, because werkzeug catches KeyboardInterrupt.
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
         finally:
             server.server_close()
             logger.info("server stopped")
     finally:
         service.close()
+
+
+def _preload(service, model: str) -> None:
+    """Load a model's base model and adapter with a one-token reply, or exit with the error."""
+    from serving.errors import ModelLoadError, ModelNotFoundError
+    from serving.prompts import ChatMessage
+
+    try:
+        persona = service.resolve(model)
+        service.submit(persona, [ChatMessage("user", "hi")], {"max_new_tokens": 1}).result(600)
+    except (ModelNotFoundError, ModelLoadError) as error:
+        raise click.ClickException(f"cannot preload {model}: {error}") from error
+    logger.info("preloaded %s/%d", persona.name, persona.version)
 
 
 @click.command()
