@@ -121,6 +121,9 @@ def load_persona_version(artifacts) -> LoadedPersona:
     config = artifacts.config
     if artifacts.adapter_dir is not None:
         base_key = str(config["base_model"])
+        # Personas that name the same folder differently must still share one copy.
+        if Path(base_key).exists():
+            base_key = str(Path(base_key).resolve())
     else:
         base_key = str(artifacts.model_dir)
     generation = config.get("generation")
