@@ -75,8 +75,8 @@ def encode_prompt(tokenizer, conversation: Conversation, persona: str, budget: i
     if not turns:
         raise ValueError("the conversation has no user or assistant message to reply to")
 
-    def encode(kept: list[Turn]) -> list[int]:
-        messages = build_messages(kept, persona, conversation.group_chat)
+    def encode(selected_turns: list[Turn]) -> list[int]:
+        messages = build_messages(selected_turns, persona, conversation.group_chat)
         text = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
         return tokenizer(text, add_special_tokens=False)["input_ids"]
 

@@ -108,8 +108,8 @@ class ReplyShaper:
             partial = ""
         if partial:
             partial = self._hold_back(partial, messages)
-        shown = [*messages, partial] if partial else messages
-        return ShapedReply(BURST_SEPARATOR.join(shown), messages, stop)
+        visible_parts = [*messages, partial] if partial else messages
+        return ShapedReply(BURST_SEPARATOR.join(visible_parts), messages, stop)
 
     def _may_become_prefix(self, text: str) -> bool:
         """Tell whether the reply so far could still grow into a `Name:` prefix."""
