@@ -64,7 +64,13 @@ def test_cli_writes_preview_and_stats(messages_file: Path, tmp_path: Path) -> No
         ["reinstall it from a live cd"],
         ["that works too"],
     ]
-    assert stats["sessions"] == {"total": 2, "with_examples": 2, "train": 1, "validation": 1}
+    assert stats["sessions"] == {
+        "total": 2,
+        "with_examples": 2,
+        "train": 1,
+        "validation": 1,
+        "in_both_splits": 0,
+    }
     assert stats["examples"]["train"] == 3
     assert stats["persona_tokens"]["method"].startswith("approximate")
     assert stats["style"]["messages"] == 6
@@ -139,7 +145,7 @@ def test_cli_persona_aliases(tmp_path: Path) -> None:
     path = write_messages(tmp_path / "m.jsonl", messages)
     result = run(str(path), "--persona", "user1", "--persona", "user9", "--report")
     assert "persona: Arlo Finch (user1, user9)" in result.output
-    assert "examples: train 4" in result.output
+    assert "examples: train 3, validation 1" in result.output
 
 
 @pytest.mark.parametrize(
@@ -248,3 +254,28 @@ def test_cli_tokenizer_missing(messages_file: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "cannot load the tokenizer" in result.output
+
+
+def test_cli_single_session_loads(tmp_path: Path) -> None:
+    from datasets import load_from_disk
+
+    path = write_messages(tmp_path / "m.jsonl", conversation(DIALOGUE))
+    out = tmp_path / "out"
+    result = run(str(path), "--persona", "user1", "--out", str(out))
+    dataset = load_from_disk(str(out / "dataset"))
+    stats = json.loads((out / "stats.json").read_text())
+    assert result.exit_code == 0, result.output
+    assert dataset.num_rows == {"train": 2, "validation": 1}
+    assert stats["sessions"]["in_both_splits"] == 1
+    assert "both splits share this session" in stats["split_note"]
+    assert "both splits share this session" in result.output
+
+
+def test_cli_empty_validation_loads(messages_file: Path, tmp_path: Path) -> None:
+    from datasets import load_from_disk
+
+    out = tmp_path / "out"
+    run(str(messages_file), "--persona", "user1", "--out", str(out), "--set", "val_share=0")
+    dataset = load_from_disk(str(out / "dataset"))
+    assert dataset.num_rows == {"train": 6, "validation": 0}
+    assert dataset["validation"].features == dataset["train"].features

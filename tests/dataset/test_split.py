@@ -42,14 +42,48 @@ def test_split_keeps_one_train_session() -> None:
 
 
 def test_split_single_session_fallback() -> None:
-    split = split_by_time([session_with(0, 5)], 0.1)
-    assert len(split.train) == 5
+    session, examples = session_with(0, 20)
+    split = split_by_time([(session, examples)], 0.1)
+    assert split.train == examples[:18]
+    assert split.validation == examples[18:]
+    assert split.shared_sessions == ["c/0"]
+    assert "latest 2 of 20 examples" in split.note
+
+
+def test_split_single_session_holds_one() -> None:
+    session, examples = session_with(0, 3)
+    split = split_by_time([(session, examples)], 0.1)
+    assert split.validation == examples[2:]
+    assert len(split.train) == 2
+
+
+def test_split_single_session_keeps_train() -> None:
+    split = split_by_time([session_with(0, 2)], 0.9)
+    assert len(split.train) == 1
+    assert len(split.validation) == 1
+
+
+def test_split_single_example_empty_validation() -> None:
+    split = split_by_time([session_with(0, 1)], 0.1)
+    assert len(split.train) == 1
     assert split.validation == []
-    assert "only 1 session" in split.note
+    assert split.validation_sessions == []
+    assert "validation split is empty" in split.note
+
+
+def test_split_two_sessions_share_nothing() -> None:
+    split = split_by_time([session_with(0, 20), session_with(1, 1)], 0.5)
+    assert split.shared_sessions == []
 
 
 def test_split_zero_share() -> None:
     split = split_by_time([session_with(day, 2) for day in range(3)], 0.0)
+    assert split.validation == []
+    assert split.note is None
+
+
+def test_split_zero_share_single_session() -> None:
+    split = split_by_time([session_with(0, 5)], 0.0)
     assert split.validation == []
     assert split.note is None
 

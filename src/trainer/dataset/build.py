@@ -280,9 +280,10 @@ def build_stats(
         },
         "sessions": {
             "total": len(sessions),
-            "with_examples": len(split.train_sessions) + len(split.validation_sessions),
+            "with_examples": len(set(split.train_sessions) | set(split.validation_sessions)),
             "train": len(split.train_sessions),
             "validation": len(split.validation_sessions),
+            "in_both_splits": len(split.shared_sessions),
         },
         "examples": {
             "train": len(split.train),

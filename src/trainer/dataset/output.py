@@ -127,8 +127,11 @@ def _write_files(
     bars_were_enabled = datasets_logging.is_progress_bar_enabled()
     if not progress:
         datasets_logging.disable_progress_bar()
+    # An empty split is written as one empty shard with the full schema. Left to choose,
+    # save_to_disk (datasets 5.2) writes no shard for it, and load_from_disk then fails.
+    shards = {name: 1 for name, dataset in splits.items() if len(dataset) == 0}
     try:
-        splits.save_to_disk(str(folder / DATASET_DIR))
+        splits.save_to_disk(str(folder / DATASET_DIR), num_shards=shards or None)
     finally:
         if bars_were_enabled:
             datasets_logging.enable_progress_bar()
