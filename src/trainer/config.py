@@ -11,7 +11,7 @@ CONFIG_NAME = "config"
 
 
 class ConfigError(Exception):
-    """An invalid override or config; the message is one line that names the problem."""
+    """An invalid override or config, with a one-line message that names the problem."""
 
 
 def compose_config(overrides: Sequence[str] = (), config_dir: str | Path = "configs") -> DictConfig:

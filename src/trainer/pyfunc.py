@@ -1,7 +1,7 @@
 """The MLflow pyfunc wrapper of a persona model: LoRA adapter + tokenizer + base model reference.
 
-The registered files are what serving reads directly (see trainer.registry); this wrapper
-only makes a model version usable through `mlflow.pyfunc.load_model` too. It needs the
+Serving reads the registered files directly (see trainer.registry). This wrapper only makes
+a model version usable through `mlflow.pyfunc.load_model` too. It needs the
 twinchat package importable and the base model present at the path in twinchat.json.
 
 MLflow logs this file as "model from code": it copies the file into the model version and

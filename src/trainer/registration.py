@@ -90,7 +90,7 @@ def log_persona_model(
 def champion_score(client, name: str, rule: PromotionRule) -> tuple[int, float] | None:
     """Return the champion's version and score, or None when there is no champion.
 
-    A champion without a score for `rule.metric` gets NaN, which every candidate beats.
+    A champion without a score for `rule.metric` gets NaN, and any new version replaces it.
     """
     from mlflow.exceptions import MlflowException
 

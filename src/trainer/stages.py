@@ -21,7 +21,7 @@ REGISTRATION_FILE = "registration.json"
 
 
 class StageError(Exception):
-    """A stage input or setting the user can fix; the message names it and the fix."""
+    """A stage input or setting that the user can fix. The message names it and the fix."""
 
 
 def load_params(path: str | Path = "params.yaml") -> DictConfig:
@@ -94,24 +94,13 @@ def run_base_model(cfg: DictConfig) -> Path | None:
 
 def run_evaluate(cfg: DictConfig):
     """Evaluate the trained model and log the results into the training run."""
-    import mlflow
-
     from trainer.evaluation.run import evaluate_model
-    from trainer.tracking import RUN_FILE, pipeline_run, tag_provenance
+    from trainer.tracking import RUN_FILE, log_evaluation, pipeline_run
 
     run_file = Path(cfg.paths.output_dir) / RUN_FILE
     with pipeline_run(plain(cfg.get("logger")), run_file, plain(cfg)) as run:
         evaluation = evaluate_model(plain(cfg), run.info.run_id)
-        tag_provenance(cfg.data.dataset_dir)
-        mlflow.set_tag("twinchat.persona", evaluation.persona)
-        numbers = {
-            key: float(value)
-            for key, value in evaluation.metrics.items()
-            if isinstance(value, int | float) and value == value
-        }
-        mlflow.log_metrics({f"eval/{key}": value for key, value in numbers.items()})
-        mlflow.log_artifacts(str(evaluation.out_dir), artifact_path="evaluation")
-        mlflow.log_dict(plain(cfg), "config/params.yaml")
+        log_evaluation(evaluation, cfg.data.dataset_dir, plain(cfg))
     return evaluation
 
 
@@ -139,11 +128,9 @@ def persona_config(cfg: DictConfig, persona: str, style: dict[str, Any]) -> dict
 
 def run_register(cfg: DictConfig):
     """Register the trained adapter as a new model version and move its aliases."""
-    import mlflow
-
     from trainer.registration import PromotionRule, log_persona_model, promote
     from trainer.registry import make_client
-    from trainer.tracking import RUN_FILE, pipeline_run
+    from trainer.tracking import RUN_FILE, active_tracking_uri, pipeline_run
 
     train_dir = Path(cfg.paths.output_dir)
     eval_dir = Path(cfg.eval.out_dir)
@@ -179,7 +166,7 @@ def run_register(cfg: DictConfig):
             "twinchat.json": config_path,
         }
         version = log_persona_model(name, files)
-        client = make_client(mlflow.get_tracking_uri())
+        client = make_client(active_tracking_uri())
         registration = promote(client, name, version, float(metrics[rule.metric]), rule)
         record = {**asdict(registration), "run_id": run.info.run_id}
     out = Path(cfg.eval.get("registration_file") or eval_dir / REGISTRATION_FILE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import subprocess
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -26,7 +27,8 @@ logger = logging.getLogger(__name__)
 RUN_FILE = "mlflow_run.json"
 DATASET_HASH_TAG = "twinchat.dataset_hash"
 GIT_COMMIT_TAG = "twinchat.git_commit"
-# MLflow rejects parameter values longer than this (MLflow 3.x, MAX_PARAM_VAL_LENGTH).
+PERSONA_TAG = "twinchat.persona"
+# MLflow rejects longer parameter values (mlflow.utils.validation.MAX_PARAM_VAL_LENGTH, 3.17).
 MAX_PARAM_LENGTH = 6000
 
 
@@ -67,7 +69,7 @@ class PipelineMLFlowLogger(MLFlowLogger):
         self.write_run_file()
 
     def write_run_file(self) -> None:
-        """Record the run id, experiment id and tracking URI for the later stages."""
+        """Record the run id and tracking URI for the later stages."""
         if self._run_file is None:
             return
         write_run_file(self._run_file, self.run_id, self._tracking_uri)
@@ -171,14 +173,34 @@ def pipeline_run(
         yield run
 
 
-def tag_provenance(dataset_dir: str | Path | None) -> None:
-    """Tag the active run with the git commit and the prepared dataset's hash."""
+def active_tracking_uri() -> str:
+    """Return the tracking URI that `pipeline_run` set for this process."""
     import mlflow
 
-    tags = {}
+    return mlflow.get_tracking_uri()
+
+
+def log_evaluation(evaluation: Any, dataset_dir: str | Path, params: Mapping[str, Any]) -> None:
+    """Log an evaluation into the active run: provenance tags, metrics and its files.
+
+    Tags: the git commit, the prepared dataset's hash and the persona. Metrics: every
+    finite number of `metrics.json` as `eval/<key>`. Artifacts: the evaluation folder under
+    `evaluation/` and the composed config as `config/params.yaml`.
+    """
+    import mlflow
+
+    tags = {PERSONA_TAG: evaluation.persona}
     commit = git_commit()
     if commit:
         tags[GIT_COMMIT_TAG] = commit
-    if dataset_dir and Path(dataset_dir).is_dir():
+    if Path(dataset_dir).is_dir():
         tags[DATASET_HASH_TAG] = dataset_hash(dataset_dir)
     mlflow.set_tags(tags)
+    numbers = {
+        f"eval/{key}": float(value)
+        for key, value in evaluation.metrics.items()
+        if isinstance(value, int | float) and math.isfinite(value)
+    }
+    mlflow.log_metrics(numbers)
+    mlflow.log_artifacts(str(evaluation.out_dir), artifact_path="evaluation")
+    mlflow.log_dict(dict(params), "config/params.yaml")
