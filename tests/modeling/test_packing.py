@@ -77,7 +77,7 @@ def test_truncation_cuts_long_target(tiny_tokenizer):
 
 
 def test_too_short_max_seq_len_raises(tiny_tokenizer):
-    with pytest.raises(TrainingSetupError, match=r"raise data\.max_seq_len"):
+    with pytest.raises(TrainingSetupError, match=r"Raise data\.max_seq_len"):
         encode_example(make_row(0, "train"), tiny_tokenizer, max_seq_len=8)
 
 
