@@ -165,11 +165,14 @@ _IPV4 = re.compile(
     r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
     r"(?![\w]|\.\d)"
 )
-# A dotted quad after these words, or glued to a file name ("adblock_plus-1.0.2.1"), is a
-# version number.
+# A dotted quad after one of these whole words, or glued to a file name
+# ("adblock_plus-1.0.2.1"), is a version number. The words must stand alone, so "server",
+# "driver" and "over" do not count as "ver".
 _VERSION_BEFORE = re.compile(
-    r"(?:(?:\bv|version|ver\.?|kernel|linux|release)[\s\-:]*|[A-Za-z][\-_])$", re.I
+    r"(?:\b(?:v|ver|version|kernel|linux|release)\.?[\s\-:]*|[A-Za-z][\-_])$", re.I
 )
+# Characters before an address that _VERSION_BEFORE looks at.
+_VERSION_WINDOW = 16
 _IPV6 = re.compile(
     r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?"
     r"(?:%\w+)?(?![\w:])"
@@ -179,12 +182,15 @@ _IPV6 = re.compile(
 def find_ip_addresses(text: str) -> Iterator[Span]:
     """Yield IPv4 and IPv6 addresses other than loopback and the unspecified address.
 
-    A dotted quad right after "version", "kernel" or "v" is a version number, not an
-    address. Loopback (127.0.0.0/8, ::1) and unspecified (0.0.0.0, ::) addresses do not
+    A dotted quad right after the word "version", "ver", "kernel", "linux", "release" or
+    "v", or glued to a name by `-` or `_`, is a version number, not an address. Loopback (127.0.0.0/8, ::1) and unspecified (0.0.0.0, ::) addresses do not
     identify anyone and stay.
     """
     for match in _IPV4.finditer(text):
-        if _VERSION_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
+        # Searching with bounds keeps the text before the window, so a word cut by the
+        # window start ("...ver") is not mistaken for a whole word.
+        window_start = max(0, match.start() - _VERSION_WINDOW)
+        if _VERSION_BEFORE.search(text, window_start, match.start()):
             continue
         address = ipaddress.IPv4Address(match.group())
         if not (address.is_loopback or address.is_unspecified):
