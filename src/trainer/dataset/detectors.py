@@ -183,8 +183,9 @@ def find_ip_addresses(text: str) -> Iterator[Span]:
     """Yield IPv4 and IPv6 addresses other than loopback and the unspecified address.
 
     A dotted quad right after the word "version", "ver", "kernel", "linux", "release" or
-    "v", or glued to a name by `-` or `_`, is a version number, not an address. Loopback (127.0.0.0/8, ::1) and unspecified (0.0.0.0, ::) addresses do not
-    identify anyone and stay.
+    "v", or glued to a name by `-` or `_`, is a version number, not an address. Loopback
+    (127.0.0.0/8, ::1) and unspecified (0.0.0.0, ::) addresses do not identify anyone and
+    stay.
     """
     for match in _IPV4.finditer(text):
         # Searching with bounds keeps the text before the window, so a word cut by the
