@@ -13,6 +13,8 @@ OFFLINE_DEFAULTS = {
     "DO_NOT_TRACK": "true",
     "DVC_NO_ANALYTICS": "1",
     "TOKENIZERS_PARALLELISM": "false",
+    # MLflow's download progress bars would flood the logs of long-running services.
+    "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
 }
 
 
