@@ -130,10 +130,10 @@ def register_personas(base_dir: Path, adapters: list[Path]) -> tuple[str, list[s
     """Register one model per adapter in a fresh SQLite MLflow store; return its URI and names."""
     import shutil
 
-    from transformers import AutoTokenizer
-
     import mlflow
     from mlflow import MlflowClient
+    from transformers import AutoTokenizer
+
     from trainer.registration import log_persona_model
 
     store = WORK_DIR / "mlflow"

@@ -50,9 +50,9 @@ class ScratchRegistry:
         alias: str | None = "champion",
     ) -> int:
         """Register a new version of `name` and point `alias` at it; return the version."""
+        import mlflow
         from transformers import AutoTokenizer
 
-        import mlflow
         from trainer.registration import log_persona_model
         from trainer.registry import make_client
 
@@ -97,6 +97,7 @@ class ScratchRegistry:
 def create_registry(root: Path) -> ScratchRegistry:
     """Build the tiny base model, three adapters and an empty SQLite MLflow store."""
     from mlflow import MlflowClient
+
     from trainer.modeling.base_model import build_tiny_model
 
     base_dir = build_tiny_model(root / "base")
