@@ -27,7 +27,7 @@ composed params.yaml; the paths come from the arguments. Keys and defaults:
       keep_scripts: []            # e.g. [latin]: drop messages mostly in other scripts
       min_script_share: 0.5       # share of letters that must be in keep_scripts
       tokenizer: null             # local tokenizer folder for exact counts; null estimates
-      redact:                     # each rule can be switched off
+      redact:                     # false or true switches every rule; a mapping, single ones
         email: true
         phone: true
         card: true

@@ -279,3 +279,20 @@ def test_cli_empty_validation_loads(messages_file: Path, tmp_path: Path) -> None
     dataset = load_from_disk(str(out / "dataset"))
     assert dataset.num_rows == {"train": 6, "validation": 0}
     assert dataset["validation"].features == dataset["train"].features
+
+
+@pytest.mark.parametrize("value", ["yes-please", "[email]"])
+def test_cli_invalid_redact_config(messages_file: Path, tmp_path: Path, value: str) -> None:
+    params = tmp_path / "params.yaml"
+    params.write_text(f"prepare:\n  redact: {value}\n")
+    result = run(str(messages_file), "--persona", "user1", "--config", str(params), "--report")
+    assert result.exit_code == 2
+    assert "error: invalid prepare.redact" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_redact_false_keeps_names(messages_file: Path) -> None:
+    result = run(str(messages_file), "--persona", "user1", "--report", "--set", "redact=false")
+    assert result.exit_code == 0, result.output
+    assert "  name: 0, 0 (off)" in result.output
+    assert "  email: 0, 0 (off)" in result.output

@@ -1,3 +1,5 @@
+import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -47,12 +49,14 @@ def test_config_converts_values() -> None:
         ({"session_gap": 60}, "unknown parameter prepare.session_gap"),
         ({"redact": {"emails": False}}, "unknown parameter prepare.redact.emails"),
         ({"redact": {"email": "no"}}, "invalid redact.email"),
-        ({"redact": ["email"]}, "invalid prepare.redact"),
+        ({"redact": ["email"]}, "invalid prepare.redact: ['email']"),
+        ({"redact": "yes-please"}, "invalid prepare.redact: 'yes-please'"),
+        ({"redact": 1}, "invalid prepare.redact: 1"),
         ({"tokenizer": ""}, "invalid tokenizer"),
     ],
 )
 def test_config_rejects(values: dict, message: str) -> None:
-    with pytest.raises(PrepareError, match=message.replace(".", r"\.").replace("(", r"\(")):
+    with pytest.raises(PrepareError, match=re.escape(message)):
         PrepareConfig.from_mapping(values)
 
 
@@ -93,3 +97,42 @@ def test_apply_assignments_nested() -> None:
 def test_apply_assignments_rejects_bare_name() -> None:
     with pytest.raises(PrepareError, match="write it as NAME=VALUE"):
         apply_assignments({}, ["val_share"])
+
+
+def test_config_redact_false_all_off() -> None:
+    config = PrepareConfig.from_mapping({"redact": False})
+    switches = dataclasses.asdict(config.redact)
+    assert not any(switches.values())
+
+
+def test_config_redact_true_all_on() -> None:
+    config = PrepareConfig.from_mapping({"redact": True})
+    switches = dataclasses.asdict(config.redact)
+    assert switches.pop("persona_name") is False
+    assert all(switches.values())
+
+
+def test_config_redact_error_lists_forms() -> None:
+    with pytest.raises(PrepareError) as error:
+        PrepareConfig.from_mapping({"redact": "yes-please"})
+    assert "true (every rule on), false (every rule off) or a mapping" in str(error.value)
+    assert "email, phone" in str(error.value)
+
+
+def test_apply_assignments_redact_false() -> None:
+    values = apply_assignments({"redact": {"email": True}}, ["redact=false"])
+    config = PrepareConfig.from_mapping(values)
+    assert config.redact.email is False
+    assert config.redact.name is False
+
+
+def test_apply_assignments_redact_false_then_rule() -> None:
+    values = apply_assignments({}, ["redact=false", "redact.email=true"])
+    config = PrepareConfig.from_mapping(values)
+    assert config.redact.email is True
+    assert config.redact.phone is False
+
+
+def test_apply_assignments_rule_over_invalid_redact() -> None:
+    with pytest.raises(PrepareError, match="invalid prepare.redact"):
+        apply_assignments({"redact": ["email"]}, ["redact.phone=false"])

@@ -83,13 +83,8 @@ class PrepareConfig:
         """
         values = dict(values or {})
         _reject_unknown(values, cls, "prepare")
-        redact_values = values.pop("redact", None) or {}
-        if not isinstance(redact_values, Mapping):
-            raise PrepareError(
-                f"invalid prepare.redact: {redact_values!r}; expected a mapping such as "
-                "{email: true, phone: false}"
-            )
-        _reject_unknown(dict(redact_values), RedactConfig, "prepare.redact")
+        redact_values = redact_mapping(values.pop("redact", None))
+        _reject_unknown(redact_values, RedactConfig, "prepare.redact")
         redact = RedactConfig(
             **{name: _as_bool(f"redact.{name}", value) for name, value in redact_values.items()}
         )
@@ -169,6 +164,31 @@ _TYPES: dict[str, type] = {
 _BOOLS = {"require_reply", "drop_forwarded", "drop_bots", "drop_link_only", "drop_duplicates"}
 _LISTS = {"persona_ids", "bot_author_ids", "keep_scripts"}
 _OPTIONAL_STRINGS = {"persona_name", "tokenizer"}
+
+
+def redact_mapping(value: Any) -> dict[str, Any]:
+    """Expand a `redact` value into rule switches: a mapping, true, false or null.
+
+    `true` and `false` switch every rule except `persona_name`, which stays off unless
+    set by name because it removes the persona's own name. Null keeps the defaults.
+    Raises PrepareError for any other value, listing the allowed forms.
+    """
+    if value is None:
+        return {}
+    if isinstance(value, bool):
+        return {
+            rule.name: value
+            for rule in dataclasses.fields(RedactConfig)
+            if rule.name != "persona_name"
+        }
+    if isinstance(value, Mapping):
+        return dict(value)
+    rules = ", ".join(rule.name for rule in dataclasses.fields(RedactConfig))
+    raise PrepareError(
+        f"invalid prepare.redact: {value!r}; expected true (every rule on), false (every rule "
+        f"off) or a mapping of rules to true or false such as {{email: true, phone: false}}, "
+        f"with the rules {rules}"
+    )
 
 
 def _reject_unknown(values: dict[str, Any], kind: type, section: str) -> None:
@@ -252,10 +272,13 @@ def read_prepare_section(path: Path) -> dict[str, Any]:
 
 
 def apply_assignments(values: Mapping[str, Any], assignments: list[str]) -> dict[str, Any]:
-    """Apply `KEY=VALUE` overrides, with VALUE parsed as YAML (`redact.email=false`)."""
+    """Apply `KEY=VALUE` overrides, with VALUE parsed as YAML (`redact.email=false`).
+
+    `redact=false` switches every rule, and a later `redact.NAME=...` changes one of them.
+    """
     import yaml
 
-    result = {**values, "redact": dict(values.get("redact") or {})}
+    result = dict(values)
     for assignment in assignments:
         key, equals, raw = assignment.partition("=")
         key = key.strip()
@@ -266,7 +289,9 @@ def apply_assignments(values: Mapping[str, Any], assignments: list[str]) -> dict
         except yaml.YAMLError as error:
             raise PrepareError(f"invalid value in --set {assignment!r}: {error}") from error
         if key.startswith("redact."):
-            result["redact"][key.removeprefix("redact.")] = value
+            rules = redact_mapping(result.get("redact"))
+            rules[key.removeprefix("redact.")] = value
+            result["redact"] = rules
         else:
             result[key] = value
     return result
