@@ -181,3 +181,11 @@ def test_fast_dev_run_trains(compose_config):
     assert result.metrics["steps"] == 1
     assert result.best_checkpoint is None
     assert (result.model_dir / "adapter_model.safetensors").is_file()
+
+
+def test_train_without_checkpointing(compose_config):
+    result = train(compose_config("++trainer.enable_checkpointing=false"))
+
+    assert result.best_checkpoint is None
+    assert not (result.checkpoints_dir / "last.ckpt").exists()
+    assert (result.model_dir / "adapter_model.safetensors").is_file()

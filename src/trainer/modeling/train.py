@@ -35,8 +35,8 @@ from trainer.modeling.module import CausalLMModule
 logger = logging.getLogger(__name__)
 
 METRICS_FILE = "train_metrics.json"
-# Keys of the `trainer` config group that twinchat reads. Every other key goes to L.Trainer.
 WEIGHT_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+# Keys of the `trainer` config group that twinchat reads. Every other key goes to L.Trainer.
 OWN_TRAINER_KEYS = {"optimizer", "scheduler", "ckpt_path", "early_stopping", "checkpoint"}
 
 
@@ -141,21 +141,28 @@ class ValidateOnLastStep(Callback):
 
 
 def build_callbacks(cfg: DictConfig, checkpoints_dir: Path, has_validation: bool) -> list[Callback]:
+    """Build the checkpoint, early-stopping and last-step validation callbacks.
+
+    Without validation, checkpoints are kept by step and early stopping is off. With
+    `trainer.enable_checkpointing=false` no checkpoint callback is added, because Lightning
+    rejects one then.
+    """
     monitor = "val/loss" if has_validation else None
-    checkpoint_cfg = cfg.trainer.get("checkpoint") or {}
-    callbacks: list[Callback] = [
-        ModelCheckpoint(
-            dirpath=str(checkpoints_dir),
-            filename="step{step}" if monitor is None else "step{step}-val_loss{val/loss:.4f}",
-            auto_insert_metric_name=False,
-            monitor=monitor,
-            mode="min",
-            save_last=True,
-            save_top_k=checkpoint_cfg.get("save_top_k", 1),
-            every_n_train_steps=checkpoint_cfg.get("every_n_train_steps"),
-        ),
-        ValidateOnLastStep(),
-    ]
+    callbacks: list[Callback] = [ValidateOnLastStep()]
+    if cfg.trainer.get("enable_checkpointing", True):
+        checkpoint_cfg = cfg.trainer.get("checkpoint") or {}
+        callbacks.append(
+            ModelCheckpoint(
+                dirpath=str(checkpoints_dir),
+                filename="step{step}" if monitor is None else "step{step}-val_loss{val/loss:.4f}",
+                auto_insert_metric_name=False,
+                monitor=monitor,
+                mode="min",
+                save_last=True,
+                save_top_k=checkpoint_cfg.get("save_top_k", 1),
+                every_n_train_steps=checkpoint_cfg.get("every_n_train_steps"),
+            )
+        )
     early_stopping = cfg.trainer.get("early_stopping")
     if early_stopping and has_validation:
         callbacks.append(
@@ -224,7 +231,7 @@ def train(cfg: DictConfig) -> TrainResult:
 
     trainer.fit(module, datamodule=datamodule, ckpt_path=cfg.trainer.get("ckpt_path"))
 
-    best_checkpoint = _restore_best_weights(module, callbacks[0])
+    best_checkpoint = _restore_best_weights(module, trainer.checkpoint_callback)
     metrics = _final_metrics(trainer, module)
     result = TrainResult(
         output_dir=output_dir,
@@ -241,9 +248,11 @@ def train(cfg: DictConfig) -> TrainResult:
     return result
 
 
-def _restore_best_weights(module: CausalLMModule, checkpoint: ModelCheckpoint) -> Path | None:
+def _restore_best_weights(
+    module: CausalLMModule, checkpoint: ModelCheckpoint | None
+) -> Path | None:
     """Load the trainable weights of the best checkpoint by `val/loss`, if there is one."""
-    if not checkpoint.monitor or not checkpoint.best_model_path:
+    if checkpoint is None or not checkpoint.monitor or not checkpoint.best_model_path:
         return None
     best = Path(checkpoint.best_model_path)
     state = torch.load(best, map_location="cpu", weights_only=True)["state_dict"]
