@@ -253,7 +253,7 @@ def test_cli_tokenizer_missing(messages_file: Path, tmp_path: Path) -> None:
         str(messages_file), "--persona", "user1", "--report", "--set", f"tokenizer={missing}"
     )
     assert result.exit_code == 2
-    assert "cannot load the tokenizer" in result.output
+    assert f"the tokenizer folder {missing} does not exist" in result.output
 
 
 def test_cli_single_session_loads(tmp_path: Path) -> None:

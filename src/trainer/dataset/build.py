@@ -10,13 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from trainer.dataset.config import PrepareConfig, PrepareError
-from trainer.dataset.examples import (
-    APPROXIMATE_METHOD,
-    ExampleBuilder,
-    ExampleOptions,
-    TokenCounter,
-    count_tokens_approx,
-)
+from trainer.dataset.examples import ExampleBuilder, ExampleOptions, TokenCounter
 from trainer.dataset.filters import FilterResult, filter_messages
 from trainer.dataset.names import NameMatcher, Person
 from trainer.dataset.output import STATS_FORMAT, preview_rows, write_output
@@ -25,6 +19,7 @@ from trainer.dataset.redaction import Redactor
 from trainer.dataset.sessions import DialogueMessage, Session, build_sessions
 from trainer.dataset.split import Split, split_by_time
 from trainer.dataset.stats import style_stats
+from trainer.dataset.tokenizer import load_token_counter
 from trainer.formatting import clean_message
 from trainer.ingest import IngestError, IngestReport, Message, iter_messages
 from trainer.ingest.participants import Participant, collect_participants
@@ -72,26 +67,6 @@ def read_messages(
             "`twinchat ingest` wrote"
         )
     return messages
-
-
-def load_token_counter(tokenizer: str | None) -> tuple[TokenCounter, str]:
-    """Return a token counting function and its description for stats.json."""
-    if tokenizer is None:
-        return count_tokens_approx, APPROXIMATE_METHOD
-    from transformers import AutoTokenizer
-
-    try:
-        loaded = AutoTokenizer.from_pretrained(tokenizer, local_files_only=True)
-    except (OSError, ValueError) as error:
-        raise PrepareError(
-            f"cannot load the tokenizer {tokenizer!r}: {error}; set prepare.tokenizer to a "
-            "local tokenizer folder, or to null for the approximate count"
-        ) from error
-
-    def count(text: str) -> int:
-        return len(loaded(text, add_special_tokens=False)["input_ids"])
-
-    return count, f"tokenizer: {tokenizer}"
 
 
 def build_name_matcher(
