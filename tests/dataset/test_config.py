@@ -134,5 +134,5 @@ def test_apply_assignments_redact_false_then_rule() -> None:
 
 
 def test_apply_assignments_rule_over_invalid_redact() -> None:
-    with pytest.raises(PrepareError, match="invalid prepare.redact"):
+    with pytest.raises(PrepareError, match=r"invalid prepare\.redact"):
         apply_assignments({"redact": ["email"]}, ["redact.phone=false"])

@@ -38,6 +38,8 @@ class PrepareResult:
     redactor: Redactor
     sessions: list[Session] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Authors that only wrote service records: the app, a group or a channel.
+    system_author_ids: frozenset[str] = frozenset()
 
 
 def read_messages(
@@ -210,7 +212,12 @@ def prepare_dataset(
         token_method or "custom token counter",
         config,
     )
-    return PrepareResult(persona, split, stats, filters, redactor, sessions, warnings)
+    system_author_ids = frozenset(
+        participant.author_id for participant in participants if participant.is_system
+    )
+    return PrepareResult(
+        persona, split, stats, filters, redactor, sessions, warnings, system_author_ids
+    )
 
 
 def run_prepare(

@@ -82,19 +82,32 @@ class Redactor:
             return display_name
         return self.placeholder("name", author_id)
 
-    def redact(self, text: str) -> str:
+    def redact(self, text: str, max_chars: int | None = None) -> str:
+        """Replace what the enabled rules find with placeholders, counting each replacement.
+
+        With `max_chars`, the result is cut to that length, ending in "…" when cut. A span
+        whose placeholder would start after the cut is neither numbered nor counted, so
+        the counts match the text shown.
+        """
         spans = self._claim_spans(text)
-        if not spans:
-            return text
         parts: list[str] = []
         position = 0
+        length = 0
+        cut = False
         for start, end, rule, key in spans:
-            parts.append(text[position:start])
-            parts.append(self.placeholder(rule, key))
+            if max_chars is not None and length + start - position >= max_chars - 1:
+                cut = True
+                break
+            placeholder = self.placeholder(rule, key)
+            parts += [text[position:start], placeholder]
+            length += start - position + len(placeholder)
             self.replacements[rule] += 1
             position = end
         parts.append(text[position:])
-        return "".join(parts)
+        result = "".join(parts)
+        if max_chars is not None and (cut or len(result) > max_chars):
+            result = result[: max_chars - 1] + "…"
+        return result
 
     def _claim_spans(self, text: str) -> list[tuple[int, int, str, str]]:
         claimed: list[tuple[int, int, str, str]] = []
