@@ -12,6 +12,7 @@ from typing import Any
 from trainer.dataset.config import PrepareConfig, PrepareError
 from trainer.dataset.examples import ExampleBuilder, ExampleOptions, TokenCounter
 from trainer.dataset.filters import FilterResult, filter_messages
+from trainer.dataset.hints import no_examples_message
 from trainer.dataset.names import NameMatcher, Person
 from trainer.dataset.output import STATS_FORMAT, preview_rows, write_output
 from trainer.dataset.persona import Persona, resolve_persona
@@ -23,6 +24,7 @@ from trainer.dataset.tokenizer import load_token_counter
 from trainer.formatting import clean_message
 from trainer.ingest import IngestError, IngestReport, Message, iter_messages
 from trainer.ingest.participants import Participant, collect_participants
+from trainer.ingest.report import plural
 
 logger = logging.getLogger(__name__)
 
@@ -189,14 +191,22 @@ def prepare_dataset(
     ]
     examples = [example for _, session_examples in per_session for example in session_examples]
     if not examples:
-        raise PrepareError(_no_targets_message(messages, filters, persona, builder, config))
+        raise PrepareError(
+            no_examples_message(
+                persona.ids,
+                sum(1 for message in messages if message.author_id in persona.ids),
+                sum(1 for message, _ in filters.kept if message.author_id in persona.ids),
+                filters.persona_counts,
+                builder.skipped,
+            )
+        )
 
     split = split_by_time(per_session, config.val_share)
     warnings = list(ingest_report.warnings)
     if ingest_report.skipped:
         warnings.append(
-            f"{len(ingest_report.skipped)} records of the input could not be read and were "
-            "skipped; `twinchat ingest` writes a report that lists them"
+            f"{plural(len(ingest_report.skipped), 'record')} of the input could not be read "
+            "and were skipped; `twinchat ingest` writes a report that lists them"
         )
     if split.note:
         warnings.append(split.note)
@@ -284,29 +294,6 @@ def build_stats(
         "split_note": split.note,
         "config": config.to_dict(),
     }
-
-
-def _no_targets_message(
-    messages: Sequence[Message],
-    filters: FilterResult,
-    persona: Persona,
-    builder: ExampleBuilder,
-    config: PrepareConfig,
-) -> str:
-    total = sum(1 for message in messages if message.author_id in persona.ids)
-    persona_kept = sum(1 for message, _ in filters.kept if message.author_id in persona.ids)
-    dropped = ", ".join(f"{count} {reason}" for reason, count in filters.persona_counts.items())
-    skipped = ", ".join(f"{count} {reason}" for reason, count in builder.skipped.items())
-    hint = (
-        "set require_reply to false to also train on messages that start a conversation"
-        if config.require_reply
-        else "raise target_max_tokens or check that --persona names the right author"
-    )
-    return (
-        f"persona {', '.join(persona.ids)} has no training examples: {total} messages, "
-        f"{persona_kept} left after filters ({dropped or 'none dropped'}), "
-        f"bursts not used: {skipped or 'none'}; {hint}"
-    )
 
 
 def _progress(sessions: list[Session], enabled: bool):

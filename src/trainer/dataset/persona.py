@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from trainer.dataset.config import PrepareError
 from trainer.ingest.participants import Participant
+from trainer.ingest.report import plural
 
 CANDIDATES_SHOWN = 10
 
@@ -74,8 +75,8 @@ def _by_name(participants: Sequence[Participant], name: str) -> Participant:
 def _top(participants: Sequence[Participant]) -> str:
     people = [participant for participant in participants if not participant.is_system]
     lines = [
-        f"  {participant.author_id}  {participant.name!r}, {participant.messages} messages"
-        for participant in people[:CANDIDATES_SHOWN]
+        f"  {person.author_id}  {person.name!r}, {plural(person.messages, 'message')}"
+        for person in people[:CANDIDATES_SHOWN]
     ]
     if len(people) > CANDIDATES_SHOWN:
         lines.append(
