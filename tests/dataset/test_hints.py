@@ -25,14 +25,25 @@ def test_hints_not_a_reply() -> None:
     assert "set require_reply to false" in text
 
 
-def test_hints_several_causes() -> None:
-    text = no_examples_message(
-        ("a",), 3, 1, Counter(forwarded=1, long_paste=1), Counter(target_too_long=1)
-    )
+def test_hints_several_filters() -> None:
+    text = no_examples_message(("a",), 2, 0, Counter(forwarded=1, long_paste=1), Counter())
     assert "drop_forwarded" in text
     assert "max_message_chars" in text
-    assert "target_max_tokens" in text
     assert "require_reply" not in text
+
+
+def test_hints_bursts_when_messages_kept() -> None:
+    text = no_examples_message(
+        ("a",), 3, 1, Counter(forwarded=2), Counter(target_too_long=1, not_a_reply=1)
+    )
+    assert "target_max_tokens" in text
+    assert "require_reply" in text
+    assert "drop_forwarded" not in text
+
+
+def test_hints_note_appended() -> None:
+    text = no_examples_message(("a", "b"), 1, 1, Counter(), Counter(not_a_reply=1), "merged")
+    assert text.endswith(". Note: merged")
 
 
 def test_hints_fallback() -> None:

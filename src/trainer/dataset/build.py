@@ -15,7 +15,7 @@ from trainer.dataset.filters import FilterResult, filter_messages
 from trainer.dataset.hints import no_examples_message
 from trainer.dataset.names import NameMatcher, Person
 from trainer.dataset.output import STATS_FORMAT, preview_rows, write_output
-from trainer.dataset.persona import Persona, resolve_persona
+from trainer.dataset.persona import Persona, alias_warning, resolve_persona
 from trainer.dataset.redaction import Redactor
 from trainer.dataset.sessions import DialogueMessage, Session, build_sessions
 from trainer.dataset.split import Split, split_by_time
@@ -190,6 +190,7 @@ def prepare_dataset(
         (session, list(builder.build(session))) for session in _progress(sessions, progress)
     ]
     examples = [example for _, session_examples in per_session for example in session_examples]
+    merged = alias_warning(participants, persona)
     if not examples:
         raise PrepareError(
             no_examples_message(
@@ -198,11 +199,14 @@ def prepare_dataset(
                 sum(1 for message, _ in filters.kept if message.author_id in persona.ids),
                 filters.persona_counts,
                 builder.skipped,
+                merged,
             )
         )
 
     split = split_by_time(per_session, config.val_share)
     warnings = list(ingest_report.warnings)
+    if merged:
+        warnings.insert(0, merged)
     if ingest_report.skipped:
         warnings.append(
             f"{plural(len(ingest_report.skipped), 'record')} of the input could not be read "

@@ -34,24 +34,24 @@ def no_examples_message(
     kept: int,
     dropped: Counter[str],
     skipped: Counter[str],
+    note: str | None = None,
 ) -> str:
     """Describe why the persona has no examples: its message counts, drops and unused bursts.
 
     `total` and `kept` count the persona's messages before and after the filters, `dropped`
     the persona's drops per filter reason, and `skipped` its bursts that did not become
-    targets per reason. The hints name only the settings behind the actual causes.
+    targets per reason. The hints name only the settings behind the actual cause: the
+    filters when none of the persona's messages are left, otherwise the unused bursts.
+    `note`, such as a warning that several authors form the persona, is appended.
     """
     dropped_text = ", ".join(f"{count} {reason}" for reason, count in dropped.items() if count)
     skipped_text = ", ".join(f"{count} {reason}" for reason, count in skipped.items() if count)
-    hints = [
-        FILTER_HINTS[reason] for reason in dropped if dropped[reason] and reason in FILTER_HINTS
-    ]
-    hints += [
-        BURST_HINTS[reason] for reason in skipped if skipped[reason] and reason in BURST_HINTS
-    ]
-    return (
+    causes, hint_table = (skipped, BURST_HINTS) if kept else (dropped, FILTER_HINTS)
+    hints = [hint_table[reason] for reason in causes if causes[reason] and reason in hint_table]
+    message = (
         f"persona {', '.join(persona_ids)} has no training examples: "
         f"{plural(total, 'message')}, {kept} left after filters "
         f"({dropped_text or 'none dropped'}), bursts not used: {skipped_text or 'none'}; "
         f"{'; '.join(hints or [FALLBACK_HINT])}"
     )
+    return f"{message}. Note: {note}" if note else message

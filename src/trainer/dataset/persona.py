@@ -52,6 +52,25 @@ def resolve_persona(
     return Persona(tuple(p.author_id for p in unique), main.name, tuple(names))
 
 
+def alias_warning(participants: Sequence[Participant], persona: Persona) -> str | None:
+    """Return a warning that lists the authors merged into one persona, or None for one author.
+
+    Merging is right for one person's accounts, but a `--persona` and a `--persona-name`
+    that name two people would merge them without it.
+    """
+    if len(persona.ids) < 2:
+        return None
+    by_id = {participant.author_id: participant for participant in participants}
+    listed = ", ".join(
+        f"{author_id} ({', '.join(repr(name) for name in by_id[author_id].names)})"
+        for author_id in persona.ids
+    )
+    return (
+        f"{len(persona.ids)} authors are treated as one persona {persona.name!r}: {listed}; "
+        "that is right for one person's accounts, otherwise pass only that person's author ids"
+    )
+
+
 def _by_name(participants: Sequence[Participant], name: str) -> Participant:
     wanted = name.strip().casefold()
     matches = [
