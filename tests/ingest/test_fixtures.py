@@ -116,7 +116,7 @@ def test_messenger_fixture_order(shared_dir: Path) -> None:
     messages = list(iter_messages([path]))
     timestamps = [message.ts for message in messages]
     assert timestamps == sorted(timestamps)
-    assert timestamps[0] == "2014-11-05T00:27:20+00:00"
+    assert timestamps[0] == "2014-11-05T00:27:20.411+00:00"
     assert messages[-1].text == "Hello"
     assert messages[0].attachment == "123123123123123.jpg"
     assert {message.chat_id for message in messages} == {"messenger:inbox/alice_aaaaaaaaaa"}

@@ -108,7 +108,7 @@ def test_thread_milliseconds_newest_first(tmp_path: Path) -> None:
     path = write_part(tmp_path / "inbox" / "bendemo_1", 1, data)
     messages, _ = parse(path)
     assert [message.text for message in messages] == ["Hi", "Hello"]
-    assert messages[1].ts == "2014-11-05T00:35:32+00:00"
+    assert messages[1].ts == "2014-11-05T00:35:32.056+00:00"
     assert messages[1].id == "1415147732056"
     assert messages[1].author == "Ben Demo"
 
@@ -359,6 +359,37 @@ def test_looks_like_tie_uses_name() -> None:
     head = json.dumps(thread([{"sender_name": "Ana Test", "timestamp_ms": 1, "content": "hi"}]))
     assert meta.looks_like(head, "instagram-export/inbox/a_1/message_1.json") == "instagram"
     assert meta.looks_like(head, "downloads/inbox/a_1/message_1.json") == "messenger"
+
+
+def test_whole_seconds_without_fraction(tmp_path: Path) -> None:
+    record = {"sender_name": "Ana Test", "timestamp_ms": 1415147732000, "content": "hi"}
+    assert one(tmp_path, record).ts == "2014-11-05T00:35:32+00:00"
+
+
+def test_looks_like_instagram_by_export_folder() -> None:
+    # "You are now connected on Messenger" is a Messenger clue, but the path is Instagram's.
+    records = [
+        {
+            "sender_name": "Ana Test",
+            "timestamp_ms": 2,
+            "content": "You are now connected on Messenger",
+        },
+        {"sender_name": "Ana Test", "timestamp_ms": 1, "content": "Liked a message"},
+    ]
+    head = json.dumps(thread(records))
+    name = "export/your_instagram_activity/messages/inbox/bendemo_42/message_1.json"
+    assert meta.looks_like(head, name) == "instagram"
+
+
+def test_instagram_folder_detected_end_to_end(tmp_path: Path) -> None:
+    folder = tmp_path / "your_instagram_activity" / "messages" / "inbox" / "bendemo_42"
+    record = {
+        "sender_name": "Ana Test",
+        "timestamp_ms": 1,
+        "content": "You are now connected on Messenger",
+    }
+    messages, _ = parse(write_part(folder, 1, thread([record])))
+    assert messages[0].source == "instagram"
 
 
 def test_looks_like_other_json() -> None:

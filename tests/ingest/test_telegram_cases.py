@@ -127,10 +127,15 @@ def test_empty_entities_fall_back_to_text(tmp_path: Path) -> None:
 def test_message_without_from_or_text(tmp_path: Path) -> None:
     record = {"id": 4, "type": "message", "date_unixtime": "1544006964"}
     messages, report = ingest_export(tmp_path, chat([record]))
-    assert messages[0].author == "Unknown"
-    assert messages[0].author_id == "unknown"
-    assert messages[0].text == ""
-    assert report.skipped == []
+    assert messages == []
+    assert [entry.location for entry in report.skipped] == ["message 4"]
+    assert report.skipped[0].reason == "message without author, text or media"
+
+
+def test_message_without_from_keeps_text(tmp_path: Path) -> None:
+    record = {"id": 4, "type": "message", "date_unixtime": "1544006964", "text": "hi"}
+    messages, _ = ingest_export(tmp_path, chat([record]))
+    assert (messages[0].author_id, messages[0].text) == ("unknown", "hi")
 
 
 def test_service_record_is_system(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,23 @@ def test_truncated_file_keeps_earlier_messages(tmp_path: Path) -> None:
     assert entry.location == f"byte {path.stat().st_size}"
     assert "ends in the middle" in entry.reason
     assert "after message 2" in entry.reason
+
+
+def test_truncated_file_logs_no_warning(tmp_path: Path, caplog) -> None:
+    text = render(chat([message(1, "one"), message(2, "two")]))
+    path = write_export(tmp_path, text[: text.index('"two"')])
+    with caplog.at_level(logging.WARNING):
+        ingest(path)
+    assert [record.message for record in caplog.records] == []
+
+
+def test_slow_ijson_backend_is_report_warning(tmp_path: Path, monkeypatch, caplog) -> None:
+    monkeypatch.setattr(telegram.ijson, "backend", "python")
+    path = write_export(tmp_path, render(chat([message(1, "one")])))
+    with caplog.at_level(logging.WARNING):
+        _, report = ingest(path)
+    assert any("python backend" in warning for warning in report.warnings)
+    assert [record.message for record in caplog.records] == []
 
 
 def test_truncated_full_export_keeps_earlier_chats(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 
 import pytest
@@ -194,9 +195,8 @@ def test_zip_export_chat_name(tmp_path):
         bundle.writestr("00000001-PHOTO-2023-12-25-09-00-00.jpg", b"\xff\xd8")
     report = IngestReport()
     messages = list(iter_messages([archive], report=report))
-    assert [(message.chat_name, message.chat_id) for message in messages] == [
-        ("Ana Test", "whatsapp:ana-test")
-    ]
+    assert [message.chat_name for message in messages] == ["Ana Test"]
+    assert re.fullmatch(r"whatsapp:ana-test-[0-9a-f]{8}", messages[0].chat_id)
 
 
 @pytest.mark.parametrize(
@@ -208,14 +208,21 @@ def test_zip_export_chat_name(tmp_path):
         ("exports/WhatsApp Chat - Ben.zip!_chat.txt", "Ben"),
         ("exports/backup.zip!WhatsApp Chat with Cara.txt", "Cara"),
         ("exports/family.txt", "family"),
+        ("exports/WhatsApp Chat - Dana/_chat.txt", "Dana"),
     ],
 )
 def test_chat_name_from_file_name(source_name, chat_name):
     assert chat_name_from(source_name) == chat_name
 
 
-def test_chat_id_is_stable():
-    assert chat_id_for("Ana  Test") == chat_id_for("ana test")
+def test_chat_id_ignores_case_and_spaces():
+    assert chat_id_for("Ana  Test", ["line"]) == chat_id_for("ana test", ["line"])
+
+
+def test_chat_id_differs_by_first_messages():
+    assert chat_id_for("Ana", ["[1/2/23, 10:00:00] Ana"]) != chat_id_for(
+        "Ana", ["[1/2/23, 10:00:00] Ben"]
+    )
 
 
 @pytest.mark.parametrize(

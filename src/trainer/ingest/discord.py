@@ -17,6 +17,7 @@ from typing import Any
 import ijson
 
 from trainer.ingest import discord_csv
+from trainer.ingest.chat_ids import hashed_chat_id
 from trainer.ingest.discord_dates import parse_iso
 from trainer.ingest.records import Message, iso_timestamp, normalize_author_id
 from trainer.ingest.report import IngestReport
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 # (joins, calls, pins, renames), and 0, 19 and up (replies, slash-command responses) are not.
 AUTHORED_TYPES = {"Default", "Reply", "ChatInputCommand", "ContextMenuCommand"}
 DUPLICATE_WINDOW = 4096
+CHAT_KEY_BYTES = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +113,15 @@ def _read_chat(source: Source, report: IngestReport) -> Chat | None:
     if not has_messages:
         report.skip(source.name, "file", "no 'messages' list; not a DiscordChatExporter export")
         return None
-    channel_id = values.get("channel.id") or source.path.stem
-    channel_name = values.get("channel.name") or channel_id
+    channel_id = values.get("channel.id")
+    channel_name = values.get("channel.name") or channel_id or source.path.stem
     guild_name = values.get("guild.name")
     chat_name = f"{guild_name} / {channel_name}" if guild_name else channel_name
-    return Chat(f"discord:{channel_id}", chat_name)
+    if channel_id:
+        return Chat(f"discord:{channel_id}", chat_name)
+    # Without a channel id, the start of the file tells two channels with one name apart.
+    start = source.head(CHAT_KEY_BYTES)
+    return Chat(hashed_chat_id("discord", chat_name, [start]), chat_name)
 
 
 def _report_damage(source: Source, report: IngestReport, location: str, error: Exception) -> None:

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from trainer.ingest.chat_ids import hashed_chat_id, head_lines
 from trainer.ingest.discord_dates import DateOrder, numeric_date, parse_iso, parse_localized
 from trainer.ingest.records import Message, iso_timestamp, normalize_author_id
 from trainer.ingest.report import IngestError, IngestReport
-from trainer.ingest.sources import Source
+from trainer.ingest.sources import HEAD_BYTES, Source
 
 logger = logging.getLogger(__name__)
 
@@ -128,8 +129,12 @@ def _chat_for(source: Source) -> Chat:
     stem = source.path.stem
     match = _CHANNEL_ID.search(stem)
     name = _CHANNEL_ID.sub("", stem).strip() or stem
-    chat_id = f"discord:{match[1]}" if match else f"discord:{stem}"
-    return Chat(chat_id, name)
+    if match:
+        return Chat(f"discord:{match[1]}", name)
+    # Without the channel id that DiscordChatExporter puts in the file name, the first rows
+    # tell two channels with the same file name apart.
+    first_rows = head_lines(source.head(), complete=source.size <= HEAD_BYTES, limit=6)
+    return Chat(hashed_chat_id("discord", name, first_rows), name)
 
 
 def _date_order(source: Source, header: Header, report: IngestReport) -> DateOrder:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Any
 
+from trainer.ingest.chat_ids import hashed_chat_id
 from trainer.ingest.meta_texts import generated_kind
 from trainer.ingest.mojibake import repair_value
 from trainer.ingest.records import Message, iso_timestamp, normalize_author_id
@@ -27,6 +28,8 @@ from trainer.ingest.sources import META_PART, Source
 logger = logging.getLogger(__name__)
 
 MEDIA_KEYS = ("photos", "videos", "audio_files", "files", "gifs")
+# The senders and times of this many messages identify a thread file outside a thread folder.
+THREAD_KEY_MESSAGES = 5
 
 # Content clues that tell the two platforms apart. Each clue found in a file's first bytes
 # adds its weight. The export folders (`your_instagram_activity/`, `your_facebook_activity/`)
@@ -45,6 +48,9 @@ MESSENGER_CLUES = {
     "messenger.com/": 1,
     "messages/stickers_used/": 1,
 }
+# The same top folders in the file's own path, where the export was unpacked unchanged.
+INSTAGRAM_FOLDERS = {"your_instagram_activity/": 3}
+MESSENGER_FOLDERS = {"your_facebook_activity/": 3, "your_activity_across_facebook/": 3}
 
 
 @dataclass
@@ -61,19 +67,24 @@ class Thread:
 def looks_like(head: str, name: str) -> str | None:
     """Return "messenger" or "instagram" for a Meta JSON export, else None.
 
-    The content decides. `name`, the file's path, only breaks a tie between content that
-    fits both platforms equally. With no hint there either, the result is "messenger".
+    The clues in the content and the export's top folder in `name`, the file's path, decide.
+    Other words in the path only break a tie. With no hint there either, the result is
+    "messenger".
     """
     if not head.lstrip().startswith("{") or not _is_meta_shape(head):
         return None
-    instagram = sum(weight for clue, weight in INSTAGRAM_CLUES.items() if clue in head)
-    messenger = sum(weight for clue, weight in MESSENGER_CLUES.items() if clue in head)
+    lowered = name.replace("\\", "/").casefold()
+    instagram = _score(INSTAGRAM_CLUES, head) + _score(INSTAGRAM_FOLDERS, lowered)
+    messenger = _score(MESSENGER_CLUES, head) + _score(MESSENGER_FOLDERS, lowered)
     if instagram != messenger:
         return "instagram" if instagram > messenger else "messenger"
-    lowered = name.casefold()
     if "instagram" in lowered and "messenger" not in lowered and "facebook" not in lowered:
         return "instagram"
     return "messenger"
+
+
+def _score(clues: dict[str, int], text: str) -> int:
+    return sum(weight for clue, weight in clues.items() if clue in text)
 
 
 def _is_meta_shape(head: str) -> bool:
@@ -141,8 +152,21 @@ def _name_thread(thread: Thread, data: dict[str, Any], source: Source) -> None:
     # The thread folder names the thread, unless the file is no `message_N.json` part.
     in_folder = META_PART.match(source.path.name) and source.path.parent.name
     folder = source.path.parent.name if in_folder else source.path.stem
-    thread.chat_id = f"{thread.platform}:{path or title or folder}"
     thread.chat_name = title or _participant_names(data) or folder
+    if path or in_folder:
+        # Both name the thread's folder, whose name ends in a number unique to the thread.
+        thread.chat_id = f"{thread.platform}:{path or folder}"
+    else:
+        thread.chat_id = hashed_chat_id(thread.platform, title or folder, _thread_key(data))
+
+
+def _thread_key(data: dict[str, Any]) -> list[str]:
+    """Return the participants and the first messages' senders and times of a loose file."""
+    key = [_participant_names(data)]
+    for raw in data["messages"][:THREAD_KEY_MESSAGES]:
+        if isinstance(raw, dict):
+            key.append(f"{raw.get('timestamp_ms')} {raw.get('sender_name')}")
+    return key
 
 
 def _participant_names(data: dict[str, Any]) -> str:
@@ -196,7 +220,7 @@ def _message(raw: Any, thread: Thread, location: str) -> tuple[int, Message] | s
         chat_id=thread.chat_id,
         chat_name=thread.chat_name,
         id=location,
-        ts=iso_timestamp(datetime.fromtimestamp(milliseconds / 1000, tz=UTC)),
+        ts=_iso_milliseconds(milliseconds),
         author=sender,
         author_id=normalize_author_id(sender),
         text=content,
@@ -208,6 +232,15 @@ def _message(raw: Any, thread: Thread, location: str) -> tuple[int, Message] | s
     if reactions:
         message.extra["reactions"] = reactions
     return milliseconds, message
+
+
+def _iso_milliseconds(milliseconds: int) -> str:
+    """Format a Unix time in milliseconds as UTC ISO 8601, with milliseconds when not zero."""
+    seconds, fraction = divmod(milliseconds, 1000)
+    moment = datetime.fromtimestamp(seconds, tz=UTC)
+    if not fraction:
+        return iso_timestamp(moment)
+    return moment.replace(microsecond=fraction * 1000).isoformat(timespec="milliseconds")
 
 
 def _milliseconds(raw: dict[str, Any]) -> int | None:

@@ -90,10 +90,9 @@ class _FileState:
 def parse(unit: list[Source], report: IngestReport) -> Iterator[Message]:
     """Yield the messages of every chat in each Telegram JSON export file of `unit`."""
     if ijson.backend != "yajl2_c":
-        logger.warning(
-            "ijson runs on its %s backend, which parses about 20 times slower than yajl2_c; "
-            "reinstall ijson from a wheel for your platform",
-            ijson.backend,
+        report.warn(
+            f"ijson runs on its {ijson.backend} backend, which parses about 20 times slower "
+            "than yajl2_c; reinstall ijson from a wheel for your platform"
         )
     for source in unit:
         yield from _parse_file(source, report)
@@ -178,7 +177,7 @@ def _handle_invalid_json(
             f"invalid JSON ({detail}){after}; the rest of the file was not read, the messages "
             "before this point were kept"
         )
-    logger.warning("%s: %s at %s", source.name, detail, where)
+    logger.info("%s: %s at %s", source.name, detail, where)
     report.skip(source.name, where, reason)
 
 

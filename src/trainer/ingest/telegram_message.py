@@ -123,6 +123,8 @@ def to_message(record: dict[str, Any], chat: ChatInfo, position: int) -> Message
     else:
         _add_media(record, message)
         _add_flags(record, chat, message)
+        if message.kind == "text" and not message.text and author_id == UNKNOWN_AUTHOR_ID:
+            raise RecordError("message without author, text or media")
     return message
 
 

@@ -12,20 +12,20 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import PurePath
 
+from trainer.ingest.chat_ids import hashed_chat_id, head_lines
 from trainer.ingest.records import Message, normalize_author_id
 from trainer.ingest.report import IngestError, IngestReport
-from trainer.ingest.sources import Source
+from trainer.ingest.sources import HEAD_BYTES, Source
 from trainer.ingest.whatsapp_body import QUOTE, classify_body, strip_leading_marks
 from trainer.ingest.whatsapp_header import (
     HAS_INVISIBLE,
     HEADER,
-    INVISIBLE_TABLE,
     MAY_BE_HEADER,
     TimestampReader,
     clean_line,
@@ -46,6 +46,8 @@ READ_BUFFER_BYTES = 1 << 20
 MAX_BODY_LINES = 10_000
 TOO_LONG_REASON = f"message longer than {MAX_BODY_LINES} lines, so its remaining lines were dropped"
 LOOKS_LIKE_MAX_LINES = 5
+# The dates, times and authors of this many first messages identify an export in its chat_id.
+CHAT_KEY_MESSAGES = 5
 NO_HEADER_HELP = (
     "no WhatsApp message line found. Each message must start like "
     "'31/12/23, 14:05 - Name: text' (Android) or '[31/12/23, 14:05:09] Name: text' (iOS). "
@@ -122,7 +124,8 @@ def _parse_file(source: Source, report: IngestReport) -> Iterator[Message]:
     if order.warning:
         report.warn(f"{source.name}: {order.warning}")
     chat_name = chat_name_from(source.name)
-    builder = _MessageBuilder(source.name, chat_name, report)
+    chat_id = chat_id_for(chat_name, chat_key_lines(source))
+    builder = _MessageBuilder(source.name, chat_name, chat_id, report)
     timestamps = TimestampReader(order.day_first)
     count = 0
     with _text_lines(source.open()) as lines:
@@ -205,10 +208,10 @@ def _split_messages(
 class _MessageBuilder:
     """Turn one header line and its continuation lines into a Message of one chat."""
 
-    def __init__(self, file_name: str, chat_name: str, report: IngestReport) -> None:
+    def __init__(self, file_name: str, chat_name: str, chat_id: str, report: IngestReport) -> None:
         self.file_name = file_name
         self.chat_name = chat_name
-        self.chat_id = chat_id_for(chat_name)
+        self.chat_id = chat_id
         self.report = report
         self._authors: dict[str, tuple[str, str]] = {}
 
@@ -322,12 +325,16 @@ def chat_name_from(source_name: str) -> str:
     """Derive the chat's name from the export's file name (`WhatsApp Chat with Ana.txt`: `Ana`).
 
     For a file inside a zip archive the member's name is used. The generic `_chat.txt` of iOS
-    exports names no chat, so the archive's name is used for it.
+    exports names no chat, so the archive's name is used for it, or the name of the folder
+    that contains an unpacked `_chat.txt`.
     """
     archive, _, member = source_name.partition("!")
     stem = PurePath(member or archive).stem
-    if member and stem.casefold() in GENERIC_STEMS:
-        stem = PurePath(archive).stem
+    if stem.casefold() in GENERIC_STEMS:
+        if member:
+            stem = PurePath(archive).stem
+        else:
+            stem = PurePath(os.path.abspath(archive)).parent.name or stem
     name = stem
     for prefix in CHAT_FILE_PREFIXES:
         if name.casefold().startswith(prefix.casefold()):
@@ -337,7 +344,26 @@ def chat_name_from(source_name: str) -> str:
     return name or stem
 
 
-def chat_id_for(chat_name: str) -> str:
-    """Return `whatsapp:` and the chat name casefolded, with runs of spaces as one `-`."""
-    key = unicodedata.normalize("NFKC", chat_name.translate(INVISIBLE_TABLE)).casefold()
-    return "whatsapp:" + "-".join(key.split())
+def chat_key_lines(source: Source) -> list[str]:
+    """Return the date, time and author of the first messages, which identify one export.
+
+    Message texts are left out, so an export with media and one without give the same key.
+    """
+    lines = head_lines(source.head(), complete=source.size <= HEAD_BYTES)
+    keys = []
+    for line in lines:
+        match, matched_line = match_header(line)
+        if match is None:
+            continue
+        rest = match.group("rest")
+        author, separator, _ = rest.partition(": ")
+        key = matched_line[: match.start("rest")] + (author if separator else rest)
+        keys.append(clean_line(key).strip())
+        if len(keys) == CHAT_KEY_MESSAGES:
+            break
+    return keys
+
+
+def chat_id_for(chat_name: str, key_lines: list[str]) -> str:
+    """Return `whatsapp:`, the chat name as a slug, and a hash of the export's first messages."""
+    return hashed_chat_id("whatsapp", chat_name, key_lines)
