@@ -296,3 +296,14 @@ def test_cli_redact_false_keeps_names(messages_file: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "  name: 0, 0 (off)" in result.output
     assert "  email: 0, 0 (off)" in result.output
+
+
+def test_cli_help_out_and_set() -> None:
+    from trainer.dataset.config import parameter_names
+
+    result = run("--help")
+    text = " ".join(result.output.split())
+    assert "Required unless --report is given." in text
+    assert "docs/dataset.md" in text
+    for name in parameter_names():
+        assert name in text

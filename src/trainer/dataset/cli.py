@@ -11,6 +11,7 @@ from trainer.dataset.config import (
     PrepareConfig,
     PrepareError,
     apply_assignments,
+    parameter_names,
     read_prepare_section,
 )
 
@@ -27,7 +28,10 @@ def _fail(error: PrepareError) -> None:
     "persona_ids",
     multiple=True,
     metavar="AUTHOR_ID",
-    help="Author id of the persona. Repeat it for the same person's other accounts.",
+    help=(
+        "Author id of the persona. Repeat it for the same person's other accounts. Adds to "
+        "--persona-name."
+    ),
 )
 @click.option(
     "--persona-name",
@@ -38,7 +42,10 @@ def _fail(error: PrepareError) -> None:
     "--out",
     "-o",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write dataset/, preview.jsonl and stats.json into (replaced atomically).",
+    help=(
+        "Folder to write dataset/, preview.jsonl and stats.json into (replaced atomically). "
+        "Required unless --report is given."
+    ),
 )
 @click.option(
     "--report",
@@ -58,7 +65,11 @@ def _fail(error: PrepareError) -> None:
     "assignments",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Set one parameter, e.g. --set val_share=0.2 or --set redact.phone=false.",
+    help=(
+        "Set one parameter; repeat for more. VALUE is YAML, e.g. --set val_share=0.2, "
+        "--set redact.phone=false or --set redact=false. Names: "
+        f"{', '.join(parameter_names())}. docs/dataset.md explains each."
+    ),
 )
 @click.option(
     "--progress/--no-progress",
@@ -96,7 +107,10 @@ def prepare(
             click.echo(format_report(prepare_dataset(list(inputs), config, show_progress)))
             return
         if out is None:
-            raise PrepareError("missing --out; pass the folder to write the dataset into")
+            raise PrepareError(
+                "missing --out; pass the folder to write the dataset into, or --report to "
+                "print the report without writing"
+            )
         result = run_prepare(list(inputs), out, config, show_progress)
     except PrepareError as error:
         _fail(error)

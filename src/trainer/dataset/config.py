@@ -166,6 +166,13 @@ _LISTS = {"persona_ids", "bot_author_ids", "keep_scripts"}
 _OPTIONAL_STRINGS = {"persona_name", "tokenizer"}
 
 
+def parameter_names() -> list[str]:
+    """Return the names `--set` accepts, with each redaction rule as `redact.RULE`."""
+    names = [item.name for item in dataclasses.fields(PrepareConfig)]
+    rules = [f"redact.{item.name}" for item in dataclasses.fields(RedactConfig)]
+    return names + rules
+
+
 def redact_mapping(value: Any) -> dict[str, Any]:
     """Expand a `redact` value into rule switches: a mapping, true, false or null.
 
