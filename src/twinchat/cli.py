@@ -5,6 +5,7 @@ Subcommands are imported only when invoked, so `twinchat ingest` never pays for 
 
 import importlib
 import logging
+import sys
 
 import click
 
@@ -50,6 +51,37 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-def main() -> None:
+def main(args: list[str] | None = None) -> None:
+    """Run `twinchat`, printing a usage error as one `error:` line with exit status 2.
+
+    `args` defaults to the command line. This always ends with SystemExit.
+    """
     apply_offline_defaults()
-    cli()
+    try:
+        result = cli.main(args=args, prog_name="twinchat", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as error:
+        # `twinchat` or a group without arguments prints its help, as click does.
+        error.show()
+        sys.exit(error.exit_code)
+    except click.UsageError as error:
+        click.echo(f"error: {_usage_message(error)}", err=True)
+        sys.exit(error.exit_code)
+    except click.ClickException as error:
+        click.echo(f"error: {error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    # Without standalone mode, click returns the status of `--help`, `--version` and
+    # ctx.exit() as an int; commands here return None.
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+def _usage_message(error: click.UsageError) -> str:
+    """Return the error on one line, with the command whose --help explains the usage."""
+    message = " ".join(error.format_message().split())
+    if error.ctx is None:
+        return message
+    if not message.endswith((".", "?", "!")):
+        message += "."
+    return f"{message} Run '{error.ctx.command_path} --help' for usage."

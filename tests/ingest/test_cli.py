@@ -100,7 +100,7 @@ def test_ingest_reads_zipped_export(tmp_path: Path) -> None:
 def test_ingest_prints_summary(tmp_path: Path) -> None:
     out = tmp_path / "messages.jsonl"
     result = _run("ingest", str(_export(tmp_path)), "--out", str(out), "--no-progress")
-    assert "4 messages (3 text, 0 media, 1 system, 0 deleted) in 1 chats" in result.stderr
+    assert "4 messages (3 text, 0 media, 1 system, 0 deleted) in 1 chat\n" in result.stderr
     assert "1 skipped:" in result.stderr
     assert f"wrote 4 messages to {out}" in result.stderr
 
@@ -136,6 +136,16 @@ def test_ingest_with_progress_bar(tmp_path: Path) -> None:
     result = _run("ingest", str(_export(tmp_path)), "--out", str(out), "--progress")
     assert result.exit_code == 0, result.output
     assert len(out.read_text().splitlines()) == 4
+
+
+def test_service_action_survives_jsonl(tmp_path: Path) -> None:
+    first = tmp_path / "first.jsonl"
+    second = tmp_path / "second.jsonl"
+    _run("ingest", str(_export(tmp_path)), "--out", str(first), "--no-progress")
+    _run("ingest", str(first), "--out", str(second), "--no-progress")
+    records = [json.loads(line) for line in second.read_text(encoding="utf-8").splitlines()]
+    assert records[3]["extra"]["action"] == "pin_message"
+    assert records[3]["extra"]["message_id"] == 1
 
 
 def test_participants_json(tmp_path: Path) -> None:

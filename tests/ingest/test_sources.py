@@ -94,7 +94,7 @@ def test_missing_path_is_error(tmp_path: Path) -> None:
 
 def test_folder_without_exports_is_error(tmp_path: Path) -> None:
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8")
-    with pytest.raises(IngestError, match=r"holds no \.json"):
+    with pytest.raises(IngestError, match=r"contains no \.json, \.txt, \.csv, \.html or \.zip"):
         _expand(tmp_path)
 
 

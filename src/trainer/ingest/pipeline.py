@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from json.encoder import encode_basestring
 from pathlib import Path
+from typing import TextIO
 
 from trainer.ingest import discord, meta, telegram, whatsapp
 from trainer.ingest.detect import FORMATS, detect_format
+from trainer.ingest.output import OutputFile
 from trainer.ingest.records import Message
 from trainer.ingest.report import IngestError, IngestReport
 from trainer.ingest.sources import Source, expand_inputs
@@ -49,17 +49,18 @@ def iter_messages(
     fmt: str = "auto",
     report: IngestReport | None = None,
     progress: bool = False,
+    exclude: Iterable[Path] = (),
 ) -> Iterator[Message]:
     """Yield normalized messages from every export found in `inputs`.
 
     `fmt` forces one format for every file instead of detecting it. Files in a folder or
     archive that are not chat exports are recorded as skipped; a file named directly that
-    is not one raises IngestError.
+    is not one raises IngestError. Files in `exclude` are skipped when a folder is expanded.
     """
     if fmt != "auto" and fmt not in FORMATS:
         raise IngestError(f"unknown format {fmt!r}; use one of auto, {', '.join(FORMATS)}")
     report = report if report is not None else IngestReport()
-    expanded = list(expand_inputs(inputs))
+    expanded = list(expand_inputs(inputs, exclude))
     total_bytes = sum(source.size for _, units in expanded for unit in units for source in unit)
     bar = _progress_bar(total_bytes) if progress else nullcontext()
     with bar as progress_bar:
@@ -102,6 +103,7 @@ def iter_messages(
                     yield message
             if html_error is not None and parsed_units == 0:
                 raise html_error
+    report.warn_if_no_dialogue()
 
 
 def _progress_bar(total_bytes: int):
@@ -184,18 +186,25 @@ def _fill_template(message: Message) -> str:
     )
 
 
-def write_jsonl(messages: Iterator[Message], out: Path) -> int:
-    """Write messages to `out` atomically: on any error the previous file stays as it was."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+def write_messages(messages: Iterable[Message], stream: TextIO) -> int:
+    """Write one JSON line per message to `stream` and return how many were written."""
     count = 0
+    for message in messages:
+        stream.write(_message_json(message) + "\n")
+        count += 1
+    return count
+
+
+def write_jsonl(messages: Iterable[Message], out: Path) -> int:
+    """Write messages to `out` atomically: on any error the previous file stays as it was.
+
+    Raises IngestError when `out` cannot be written, before reading any message.
+    """
+    output = OutputFile(out, "output file")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            for message in messages:
-                stream.write(_message_json(message) + "\n")
-                count += 1
-        os.replace(temporary, out)
+        count = write_messages(messages, output.stream)
+        output.commit()
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        output.discard()
         raise
     return count

@@ -52,6 +52,30 @@ class IngestReport:
         if message not in self.warnings:
             self.warnings.append(message)
 
+    def warn_if_no_dialogue(self) -> None:
+        """Warn when every message is a system record, which gives nothing to train on."""
+        if self.total and self.kinds["system"] == self.total:
+            self.warn(
+                f"no dialogue found: only system records ({self.total}), such as group "
+                "events, so there is nothing to learn from; check that these are the chats "
+                "you meant to pass"
+            )
+
+    def empty_error(self, inputs: list[str]) -> IngestError:
+        """Describe a run that found no message, naming the inputs and what was skipped."""
+        names = ", ".join(inputs)
+        found = plural(len(self.files), "export file")
+        skipped = Counter(entry.reason for entry in self.skipped)
+        details = "; ".join(f"{reason}: {count}" for reason, count in skipped.most_common(3))
+        skipped_count = plural(len(self.skipped), "file or record", "files or records")
+        seen = f"{found} read, {skipped_count} skipped"
+        if details:
+            seen += f" ({details})"
+        return IngestError(
+            f"no messages found in {names}: {seen}; pass a Telegram result.json, a WhatsApp "
+            ".txt or .zip, a Discord .json or .csv, or Messenger/Instagram message_N.json files"
+        )
+
     @property
     def total(self) -> int:
         return sum(self.kinds.values())
@@ -75,3 +99,10 @@ class IngestReport:
             "skipped": [entry.to_dict() for entry in self.skipped],
             "warnings": self.warnings,
         }
+
+
+def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
+    """Return `1 chat`, `2 chats`; `plural_noun` replaces the `s` form for other nouns."""
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {plural_noun or noun + 's'}"

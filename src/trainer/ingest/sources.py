@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -98,9 +98,11 @@ def _zip_sources(path: Path) -> list[Source]:
     return sources
 
 
-def _folder_sources(path: Path) -> list[Source]:
+def _folder_sources(path: Path, exclude: frozenset[Path]) -> list[Source]:
     sources = []
     for child in sorted(path.rglob("*")):
+        if exclude and child.resolve() in exclude:
+            continue
         if child.is_file() and child.suffix.lower() in EXPORT_SUFFIXES:
             sources.append(_file_source(child))
         elif child.is_file() and child.suffix.lower() == ".zip":
@@ -138,22 +140,33 @@ def _part_number(name: str) -> int:
     return int(digits[-1]) if digits else 0
 
 
-def expand_inputs(inputs: list[str | Path]) -> Iterator[tuple[str, list[list[Source]]]]:
-    """Yield, per user input, the export units it holds; raise IngestError for a missing path."""
+def expand_inputs(
+    inputs: list[str | Path], exclude: Iterable[Path] = ()
+) -> Iterator[tuple[str, list[list[Source]]]]:
+    """Yield, per user input, the export units it holds; raise IngestError for a missing path.
+
+    Files in `exclude`, such as this run's own output, are left out when a folder is expanded.
+    """
+    excluded = frozenset(path.resolve() for path in exclude)
     for raw in inputs:
         path = Path(raw)
         if not path.exists():
             raise IngestError(f"{path}: no such file or folder; check the path")
         if path.is_dir():
-            sources = _folder_sources(path)
+            sources = _folder_sources(path, excluded)
         elif path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
             sources = _zip_sources(path)
         else:
             sources = [_file_source(path)]
         if not sources:
+            kinds = (
+                ".json, .txt, .csv, .html or .zip"
+                if path.is_dir()
+                else ".json, .txt, .csv or .html"
+            )
             raise IngestError(
-                f"{path}: holds no .json, .txt, .csv or .html file; pass the chat export itself "
-                "(WhatsApp .txt or .zip, Telegram result.json, Discord .json or .csv, "
-                "Messenger or Instagram message_N.json)"
+                f"{path}: contains no {kinds} file; pass the chat export itself (WhatsApp .txt "
+                "or .zip, Telegram result.json, Discord .json or .csv, Messenger or Instagram "
+                "message_N.json)"
             )
         yield str(path), group_units(sources)
