@@ -33,8 +33,16 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from trainer.modeling.errors import TrainingSetupError
     from trainer.registry import RegistryError
     from trainer.stages import StageError
+    from trainer.tracking import tracking_errors
 
-    return (StageError, PrepareError, TrainingSetupError, EvaluationError, RegistryError)
+    return (
+        StageError,
+        PrepareError,
+        TrainingSetupError,
+        EvaluationError,
+        RegistryError,
+        *tracking_errors(),
+    )
 
 
 def _run_train_stage(cfg) -> None:

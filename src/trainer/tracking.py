@@ -173,6 +173,13 @@ def pipeline_run(
         yield run
 
 
+def tracking_errors() -> tuple[type[Exception], ...]:
+    """Return the exception types of a failed MLflow request (an unreachable server, say)."""
+    from mlflow.exceptions import MlflowException
+
+    return (MlflowException,)
+
+
 def active_tracking_uri() -> str:
     """Return the tracking URI that `pipeline_run` set for this process."""
     import mlflow

@@ -24,8 +24,8 @@ def name(request) -> str:
 
 
 def register(name: str, files, score: float, tracking_uri: str, rule=DEFAULT_RULE):
-    # Imported here because isort sorts `mlflow` as first-party while the repository
-    # has an mlflow/ folder of scripts, and as third-party elsewhere.
+    # Imported here, because the mlflow/ folder at the repository root makes isort count
+    # `mlflow` as a first-party module.
     import mlflow
 
     with mlflow.start_run():
