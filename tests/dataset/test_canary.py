@@ -22,9 +22,15 @@ CANARIES = {
     ],
     "card": ["4111 1111 1111 1111", "5500-0000-0000-0004"],
     "iban": ["DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432"],
-    "secret": ["8f14e45fceea167a5a36dedd4bea2543", "sk_live_51HxYzAbC123", "Tr0ub4dor"],
+    "secret": [
+        "8f14e45fceea167a5a36dedd4bea2543",
+        "sk_live_51HxYzAbC123",
+        "Tr0ub4dor",
+        "abc123def456ghi789jkl",
+        "AKIAIOSFODNN7EXAMPLE",
+    ],
     "code": ["739201", "4821"],
-    "ip": ["203.0.113.77"],
+    "ip": ["203.0.113.77", "81.2.69.160"],
     "name": ["Greta", "Lowell", "Bartholomew", "Quince", "Ирина", "Соколова", "Quentin"],
 }
 NUMBERS = ["5551234567", "2079460958", "9123456789", "301234567", "612345678", "9876543210"]
@@ -51,6 +57,11 @@ LINES = [
     ),
     ("user1", "Arlo Finch", "use https://api.example.com/v1?api_key=sk_live_51HxYzAbC123 instead"),
     ("user2", "Greta Lowell", "panel: https://admin:Tr0ub4dor@example.org/panel from 203.0.113.77"),
+    (
+        "user3",
+        "Bartholomew Quince",
+        "server 81.2.69.160, Authorization: Bearer abc123def456ghi789jkl, AKIAIOSFODNN7EXAMPLE",
+    ),
     ("user1", "Arlo Finch", "got it, code: 739201"),
     ("user4", "Ирина Соколова", "мой код 4821, звони +33 6 12 34 56 78"),
     ("user1", "Arlo Finch", "ask Quentin, or call +91 98765 43210"),

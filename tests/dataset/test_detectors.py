@@ -53,3 +53,68 @@ def test_ip_after_near_miss_words(text: str) -> None:
 )
 def test_ip_keeps_versions(text: str) -> None:
     assert redact(text) == text
+
+
+JWT = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwiaWF0IjoxNTE2MjM5MDIyfQ"
+    ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Authorization: Bearer abc123def456ghi789jkl", "Authorization: Bearer [SECRET_1]"),
+        (f"-H 'Authorization: Bearer {JWT}' -X", "-H 'Authorization: Bearer [SECRET_1]' -X"),
+        ("authorization: Basic dXNlcjpwYXNzd29yZA==", "authorization: Basic [SECRET_1]"),
+        (f"Bearer {JWT}", "Bearer [SECRET_1]"),
+        (f"the session is {JWT}.", "the session is [SECRET_1]."),
+        ("aws key AKIAIOSFODNN7EXAMPLE ok", "aws key [SECRET_1] ok"),
+        ("ASIAY34FZKBOKMUTVV7A", "[SECRET_1]"),
+        (
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "aws_secret_access_key = [SECRET_1]",
+        ),
+        (
+            "export GITHUB_TOKEN=ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+            "export GITHUB_TOKEN=[SECRET_1]",
+        ),
+        ("try ghp_16C7e42F292c6912E7710c838347Ae178B4a", "try [SECRET_1]"),
+        ("slack xoxb-123456789012-abcdefABCDEF", "slack [SECRET_1]"),
+        ("token 9f86d081884c7d659a2feaa0c55ad015", "token [SECRET_1]"),
+        ("X-Api-Key: 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d", "X-Api-Key: [SECRET_1]"),
+        ("the secret is Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==", "the secret is [SECRET_1]"),
+        (
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY----- ok",
+            "[SECRET_1] ok",
+        ),
+    ],
+)
+def test_secret_credentials(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fixed in commit 3f2a9c1",
+        "fixed in commit 3f2a9c1d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b",
+        "sha256sum gives e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "md5 d41d8cd98f00b204e9800998ecf8427e matches",
+        "the bearer of bad news",
+        "Bearer bonds are gone",
+        "the key thing is to reboot",
+        "a token of appreciation",
+        "the secret ingredient 2024",
+        "keys are in the drawer",
+        "monkey 1234567890abcdefghij1234",
+        "the key to success is persistence",
+        "use the ssh key ~/.ssh/id_rsa2048_backup_key",
+        "press the key combination Ctrl+Alt+F1",
+        "primary key: user_id_12345678",
+        "authorization failed",
+        "UUID 123e4567-e89b-12d3-a456-426614174000 in fstab",
+    ],
+)
+def test_secret_keeps_prose(text: str) -> None:
+    assert redact(text) == text

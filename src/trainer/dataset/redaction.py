@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
 from trainer.dataset.config import RedactConfig
+from trainer.dataset.credentials import find_credentials
 from trainer.dataset.detectors import (
     find_codes,
     find_emails,
@@ -42,6 +43,7 @@ LABELS = {
 def _find_secrets(text: str) -> Iterator[Span]:
     yield from find_url_secrets(text)
     yield from find_keyword_secrets(text)
+    yield from find_credentials(text)
 
 
 FINDERS: dict[str, Finder] = {
