@@ -172,3 +172,25 @@ def test_report_mode_matches_out(tmp_path: Path) -> None:
     out = tmp_path / "messages.jsonl"
     _run(str(_export(tmp_path)), "--out", str(out))
     assert _mode(tmp_path / "messages.report.json") == _mode(out)
+
+
+def test_rerun_skips_default_report(tmp_path: Path) -> None:
+    _export(tmp_path)
+    _run(str(tmp_path), "--out", str(tmp_path / "messages.jsonl"))
+    report_path = tmp_path / "elsewhere.json"
+    result = _run(
+        str(tmp_path), "--out", str(tmp_path / "messages.jsonl"), "--report", str(report_path)
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(report_path.read_text(encoding="utf-8"))["skipped"] == []
+
+
+def test_write_failure_is_one_line(tmp_path: Path, monkeypatch) -> None:
+    def full_disk(messages, stream) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("trainer.ingest.cli.write_messages", full_disk)
+    out = _previous_out(tmp_path)
+    result = _run(str(_export(tmp_path)), "--out", str(out))
+    assert "No space left on device" in _error_line(result)
+    assert out.read_text() == "previous run\n"

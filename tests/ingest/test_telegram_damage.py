@@ -173,3 +173,14 @@ def test_parse_streams_the_file() -> None:
     assert read_so_far[0] < source.size / 4
     assert sum(1 for _ in messages) == 19_999
     assert read_so_far[0] == source.size
+
+
+def test_invalid_utf8_keeps_earlier_messages(tmp_path: Path) -> None:
+    text = render(chat([message(1, "one"), message(2, "two")]))
+    raw = text.encode("utf-8")
+    cut = raw.index(b'"two"') + 1
+    path = tmp_path / "result.json"
+    path.write_bytes(raw[:cut] + b"\xc0\x80" + raw[cut:])
+    messages, report = ingest(path)
+    assert [m.text for m in messages] == ["one"]
+    assert len(report.skipped) == 1

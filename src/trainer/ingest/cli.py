@@ -58,6 +58,15 @@ def _check_outputs_are_not_inputs(inputs: tuple[Path, ...], outputs: dict[str, P
                 )
 
 
+def _file_error(error: OSError) -> IngestError:
+    """Describe a failed read or write, such as a full disk, without a traceback."""
+    where = f"{error.filename}: " if error.filename else ""
+    reason = error.strerror or str(error)
+    return IngestError(
+        f"{where}{reason}; check the file permissions and the free disk space, then run again"
+    )
+
+
 def _open_outputs(outputs: dict[str, Path]) -> list[OutputFile]:
     opened: list[OutputFile] = []
     try:
@@ -120,8 +129,10 @@ def ingest(
     out_file, report_file = outputs
     report = IngestReport()
     show_progress = sys.stderr.isatty() if progress is None else progress
+    # A folder input may contain this run's outputs, or the default report of an earlier run.
+    exclude = [out, report_path, out.with_suffix(".report.json")]
     try:
-        messages = iter_messages(list(inputs), fmt, report, show_progress, paths.values())
+        messages = iter_messages(list(inputs), fmt, report, show_progress, exclude)
         count = write_messages(messages, out_file.stream)
         if count == 0:
             raise report.empty_error([str(path) for path in inputs])
@@ -132,6 +143,9 @@ def ingest(
     except IngestError as error:
         _discard(outputs)
         _fail(error)
+    except OSError as error:
+        _discard(outputs)
+        _fail(_file_error(error))
     except BaseException:
         _discard(outputs)
         raise

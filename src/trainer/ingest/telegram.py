@@ -111,7 +111,8 @@ def _parse_file(source: Source, report: IngestReport) -> Iterator[Message]:
             records = iter_chat_records(reader, fallback_id, state.chats)
         try:
             yield from _convert_records(records, source, state, report)
-        except ijson.JSONError as error:
+        except (ijson.JSONError, UnicodeDecodeError) as error:
+            # yajl raises UnicodeDecodeError for bytes that are not UTF-8 inside a string.
             _handle_invalid_json(source, reader, error, state, report)
         finally:
             _report_repairs(source, reader, report)
@@ -149,7 +150,7 @@ def _convert_records(
 def _handle_invalid_json(
     source: Source,
     reader: RepairingReader,
-    error: ijson.JSONError,
+    error: ijson.JSONError | UnicodeDecodeError,
     state: _FileState,
     report: IngestReport,
 ) -> None:
