@@ -6,9 +6,9 @@ from collections import Counter
 
 from trainer.ingest.report import plural
 
-# What to change when the persona's messages are dropped for a reason. Reasons missing here
-# (service records, deleted messages, media without caption, empty texts) have no text to
-# learn from, and the bot filter never drops the persona.
+# The setting to change per filter reason that dropped the persona's messages. Reasons
+# missing here (service records, deleted messages, media without caption, empty texts)
+# have no text to learn from, and the bot filter never drops the persona.
 FILTER_HINTS = {
     "invalid_timestamp": (
         "fix the ts values, which must be ISO 8601 such as 2024-03-01T09:00:00 as "
@@ -20,7 +20,7 @@ FILTER_HINTS = {
     "link_only": "set drop_link_only to false to keep messages that are only links",
     "other_script": "add the persona's writing system to keep_scripts or lower min_script_share",
 }
-# What to change when persona bursts were kept but did not become targets.
+# The setting to change per reason a kept persona burst did not become a target.
 BURST_HINTS = {
     "not_a_reply": "set require_reply to false to also train on messages that start a conversation",
     "target_too_long": "raise target_max_tokens",
