@@ -3,12 +3,14 @@
 Both train the same base model with the same LoRA settings, batch size, sequence length,
 precision and examples, with the loss on the persona's reply only (TRL: a prompt-completion
 dataset with `completion_only_loss=True`). Each trainer runs in its own subprocess, so the
-peak RSS of one does not hide the other's. Throughput counts real (non-padding) input tokens
-per second of training steps (forward, backward, optimizer step), after warm-up steps.
+peak RSS of one does not hide the other's. TRL runs without gradient checkpointing (its
+default turns it on), as twinchat does, so both compute the same steps. Throughput counts
+real (non-padding) input tokens per second of training steps (forward, backward, optimizer
+step), after warm-up steps.
 
 Usage (after the base_model stage, from the repository root):
     .venv/bin/python benchmarks/train_throughput.py
-    .venv/bin/python benchmarks/train_throughput.py --steps 10 --trl-packing
+    .venv/bin/python benchmarks/train_throughput.py --steps 5 --trainers trl,trl-bf16
 
 Needs `trl` (benchmarks/requirements.txt). Results: docs/benchmarks/train-throughput.md.
 """
@@ -62,14 +64,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--precision", default="auto", help="auto, bf16-mixed or 32-true (for both trainers)"
     )
     parser.add_argument(
-        "--trl-packing",
-        action="store_true",
-        help="also run TRL with packing=True (best-fit decreasing)",
-    )
-    parser.add_argument(
-        "--trl-bf16",
-        action="store_true",
-        help="also run TRL with the base weights loaded in bfloat16, as twinchat stores them",
+        "--trainers",
+        default="twinchat,trl",
+        help="comma-separated runs after twinchat's: trl (fp32 base weights, its default), "
+        "trl-packing (packing=True, best-fit decreasing), trl-bf16 (bf16 base weights)",
     )
     parser.add_argument("--worker", choices=WORKERS, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=WORK_DIR / "results.json", help="results JSON")
@@ -373,9 +371,10 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = list(sys.argv[1:] if argv is None else argv)
     prepare_dataset(args)
-    workers = ["twinchat", "trl"]
-    workers += ["trl-packing"] if args.trl_packing else []
-    workers += ["trl-bf16"] if args.trl_bf16 else []
+    workers = ["twinchat"] + [name for name in args.trainers.split(",") if name != "twinchat"]
+    unknown = sorted(set(workers) - set(WORKERS))
+    if unknown:
+        raise SystemExit(f"Unknown trainers {unknown} in --trainers; choose from {WORKERS}.")
     results = {worker: run_in_subprocess(worker, argv) for worker in workers}
     table = format_table(results)
     print(table)
