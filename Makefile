@@ -12,7 +12,7 @@ export MLFLOW_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := true
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: install test lint demo clean
+.PHONY: install test lint demo mlflow-ui clean
 
 install: $(STAMP)
 
@@ -33,6 +33,16 @@ test: install
 lint: install
 	$(BIN)/ruff check src tests benchmarks pipelines
 	$(BIN)/ruff format --check src tests benchmarks pipelines
+
+# The whole pipeline on the bundled sample (data/sample/) with the default base model on CPU:
+# ingest, prepare, train, evaluate and register; it ends with a model that
+# `.venv/bin/twinchat chat --model twinchat-juniper-vale@champion` talks to.
+demo: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/demo.sh
+
+# The MLflow UI on the local store, at http://127.0.0.1:5000 (mlflow/README.md has more).
+mlflow-ui: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" mlflow/ui.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
