@@ -52,12 +52,11 @@ def test_train_writes_metrics(trained):
     assert metrics["val_perplexity"] == pytest.approx(math.exp(metrics["val_loss"]), rel=1e-5)
 
 
-def test_train_same_seed_same_loss(compose_config, tmp_path):
-    first = train(compose_config(f"paths.output_dir={tmp_path / 'first'}"))
-    second = train(compose_config(f"paths.output_dir={tmp_path / 'second'}"))
+def test_train_same_seed_same_loss(trained, compose_config):
+    again = train(compose_config())
 
-    assert first.metrics["train_loss"] == second.metrics["train_loss"]
-    assert first.metrics["val_loss"] == second.metrics["val_loss"]
+    assert again.metrics["train_loss"] == trained.metrics["train_loss"]
+    assert again.metrics["val_loss"] == trained.metrics["val_loss"]
 
 
 def test_checkpoint_holds_only_lora(trained):
