@@ -53,7 +53,7 @@ def compose_run_config(
         "trainer.enable_progress_bar=false",
         "trainer.precision=32-true",
     ]
-    # MLflow logging belongs to the registry's tests; these runs log to CSV files.
+    # MLflow logging is tested with the registry, so these runs log to CSV files instead.
     if logger_in_defaults():
         defaults.append("~logger")
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):

@@ -133,7 +133,7 @@ def test_packed_logits_match_alone(tiny_model_dir, tiny_tokenizer, attn_implemen
 
 
 def test_unpacked_positions_leak_attention(tiny_model_dir, tiny_tokenizer):
-    """Without restarting positions the second example sees the first: the check above can fail."""
+    """Show that without restarting positions the second example attends to the first."""
     model = load_causal_lm(tiny_model_dir).eval()
     first, second = (encode_example(make_row(i, "train"), tiny_tokenizer, 256) for i in (1, 2))
     joined = torch.tensor([first.input_ids + second.input_ids])
