@@ -51,7 +51,15 @@ class CausalLMModule(L.LightningModule):
 
     def training_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> torch.Tensor:
         loss = self(batch)
-        self.log("train/loss", loss, prog_bar=True, on_step=True, on_epoch=True, batch_size=1)
+        self.log(
+            "train/loss",
+            loss,
+            prog_bar=True,
+            on_step=True,
+            on_epoch=True,
+            batch_size=1,
+            sync_dist=True,
+        )
         return loss
 
     def validation_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> None:
@@ -62,8 +70,9 @@ class CausalLMModule(L.LightningModule):
         # A weighted mean over target tokens, gathered from every process.
         mean_loss = self.val_loss.compute()
         self.val_loss.reset()
-        self.log("val/loss", mean_loss, prog_bar=True)
-        self.log("val/perplexity", torch.exp(mean_loss))
+        # The metric is already gathered, so sync_dist only averages equal values.
+        self.log("val/loss", mean_loss, prog_bar=True, sync_dist=True)
+        self.log("val/perplexity", torch.exp(mean_loss), sync_dist=True)
 
     def on_train_batch_start(self, batch: dict[str, torch.Tensor], batch_idx: int) -> None:
         self._batch_started = time.perf_counter()
