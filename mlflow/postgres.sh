@@ -6,7 +6,7 @@
 # Settings (environment variables, with their defaults):
 #   PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres  the server; any libpq variable works
 #   MLFLOW_DB=mlflow                             the database to create and use
-#   ARTIFACT_ROOT=./mlartifacts                  where the server stores artifacts
+#   ARTIFACT_ROOT=./mlruns/server                where the server stores artifacts (git-ignored)
 #   MLFLOW_WORKERS=2                             server worker processes
 #
 # Then point twinchat at the server: export MLFLOW_TRACKING_URI=http://127.0.0.1:PORT
@@ -17,7 +17,7 @@ export MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=true
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 PORT="${1:-5000}"
 MLFLOW_DB="${MLFLOW_DB:-mlflow}"
-ARTIFACT_ROOT="${ARTIFACT_ROOT:-./mlartifacts}"
+ARTIFACT_ROOT="${ARTIFACT_ROOT:-./mlruns/server}"
 MLFLOW="${MLFLOW:-.venv/bin/mlflow}"
 WORKERS="${MLFLOW_WORKERS:-2}"
 
