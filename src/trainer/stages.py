@@ -179,6 +179,6 @@ def _persona_from_dataset(cfg: DictConfig) -> str:
 
     dataset = load_from_disk(str(cfg.data.dataset_dir))
     for split in ("validation", "train"):
-        if len(dataset[split]):
+        if split in dataset and len(dataset[split]):
             return str(dataset[split][0]["persona"])
     raise StageError(f"dataset {cfg.data.dataset_dir} has no rows; check the prepare stage")

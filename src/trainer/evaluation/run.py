@@ -11,7 +11,7 @@ import contextlib
 import csv
 import json
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,10 @@ class Evaluation:
     style: dict[str, Any]
 
 
+# A function that lends out the base model for the duration of a `with` block.
+BaseModelView = Callable[[], contextlib.AbstractContextManager[Any]]
+
+
 class EvaluationError(Exception):
     """Missing inputs for evaluation: the message names the file and the stage to run."""
 
@@ -51,8 +55,12 @@ def select_rows(split, max_examples: int | None, seed: int) -> list[dict[str, An
 
 
 @contextlib.contextmanager
-def tuned_and_base(base_path: str, train_dir: Path) -> Iterator[tuple[Any, Any]]:
-    """Yield (tuned, base) models; with a LoRA adapter both are one model, adapter on and off."""
+def load_models(base_path: str, train_dir: Path) -> Iterator[tuple[Any, BaseModelView]]:
+    """Yield the tuned model and a function that lends out the base model.
+
+    With a LoRA adapter the base model is the tuned model with its adapter switched off, so
+    only one copy is loaded. After full fine-tuning the base model is loaded separately.
+    """
     from trainer.modeling.base_model import load_causal_lm
 
     adapter_dir, full_dir = train_dir / "adapter", train_dir / "model"
@@ -60,29 +68,20 @@ def tuned_and_base(base_path: str, train_dir: Path) -> Iterator[tuple[Any, Any]]
         from peft import PeftModel
 
         tuned = PeftModel.from_pretrained(load_causal_lm(base_path), str(adapter_dir))
-        yield tuned, _AdapterOff(tuned)
+
+        @contextlib.contextmanager
+        def adapter_off() -> Iterator[Any]:
+            with tuned.disable_adapter():
+                yield tuned
+
+        yield tuned, adapter_off
     elif full_dir.is_dir():
-        yield load_causal_lm(str(full_dir)), load_causal_lm(base_path)
+        base = load_causal_lm(base_path)
+        yield load_causal_lm(str(full_dir)), lambda: contextlib.nullcontext(base)
     else:
         raise EvaluationError(
             f"no trained model in {train_dir}: expected adapter/ or model/; run the train stage"
         )
-
-
-class _AdapterOff:
-    """Marks the base model as the tuned PeftModel with its adapter disabled."""
-
-    def __init__(self, model: Any) -> None:
-        self.model = model
-
-
-@contextlib.contextmanager
-def active(model: Any) -> Iterator[Any]:
-    if isinstance(model, _AdapterOff):
-        with model.model.disable_adapter():
-            yield model.model
-    else:
-        yield model
 
 
 def evaluate_model(cfg: Mapping[str, Any], run_id: str | None = None) -> Evaluation:
@@ -97,11 +96,12 @@ def evaluate_model(cfg: Mapping[str, Any], run_id: str | None = None) -> Evaluat
     dataset_dir = Path(cfg["data"]["dataset_dir"])
     if not dataset_dir.is_dir():
         raise EvaluationError(f"dataset {dataset_dir} not found; run the prepare stage first")
-    validation = load_from_disk(str(dataset_dir))["validation"]
-    if len(validation) == 0:
+    dataset = load_from_disk(str(dataset_dir))
+    if "validation" not in dataset or len(dataset["validation"]) == 0:
         raise EvaluationError(
-            f"the validation split of {dataset_dir} is empty; raise prepare.val_share"
+            f"the validation split of {dataset_dir} is missing or empty; raise prepare.val_share"
         )
+    validation = dataset["validation"]
     seed = int(eval_cfg.get("seed", 0))
     rows = select_rows(validation, eval_cfg.get("max_examples"), seed)
     sample_rows = rows[: int(eval_cfg["num_samples"])]
@@ -111,9 +111,9 @@ def evaluate_model(cfg: Mapping[str, Any], run_id: str | None = None) -> Evaluat
     batch_size = int(eval_cfg.get("batch_size", 4))
     conversations = [prompt_messages(row) for row in sample_rows]
 
-    with tuned_and_base(str(cfg["model"]["name_or_path"]), train_dir) as (tuned, base):
+    with load_models(str(cfg["model"]["name_or_path"]), train_dir) as (tuned, base_view):
         ppl_tuned = target_perplexity(tuned, tokenizer, rows, max_seq_len, batch_size)
-        with active(base) as base_model:
+        with base_view() as base_model:
             ppl_base = target_perplexity(base_model, tokenizer, rows, max_seq_len, batch_size)
             generated_base = (
                 generate_replies(base_model, tokenizer, conversations, settings)
