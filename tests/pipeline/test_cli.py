@@ -53,7 +53,7 @@ def test_train_prints_config():
 
 def test_compose_demo_experiment():
     cfg = compose_config(["experiment=demo"], CONFIG_DIR)
-    assert cfg.trainer.max_steps == 30
+    assert cfg.trainer.max_steps == 60
     assert cfg.prepare.persona_ids == ["user7700001"]
 
 
