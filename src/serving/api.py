@@ -200,8 +200,8 @@ def create_app(service: ChatService, session_factory: sessionmaker[Session]) -> 
         if check.status is TokenStatus.WRONG_MODEL:
             raise ApiError(
                 403,
-                f"This access token is for another model, not {name!r}. Use a token created "
-                f"for {name!r}.",
+                f"This access token does not grant use of {name!r}. Check the model name, "
+                f"or use a token created for {name!r} with `twinchat token create`.",
                 "model_not_allowed",
                 "model",
             )

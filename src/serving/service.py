@@ -154,10 +154,12 @@ class ChatService:
         prompt cannot fit, and ModelLoadError when the base model cannot be loaded.
         """
         sampling = persona.sampling(self.settings.sampling).updated(overrides or {})
+        # Validate the request's own values first, so an out-of-range max_tokens is rejected
+        # even when the persona's reply-length cap would have lowered it.
+        sampling.validate(self.settings.max_new_tokens_limit)
         cap = persona.reply_token_cap()
         if cap is not None and cap < sampling.max_new_tokens:
             sampling = sampling.updated({"max_new_tokens": cap})
-        sampling.validate(self.settings.max_new_tokens_limit)
 
         slot = self._slot(persona)
         conversation = to_conversation(messages, persona.persona)

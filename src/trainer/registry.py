@@ -104,8 +104,8 @@ def resolve_version(client, ref: ModelRef):
         return client.get_model_version(ref.name, str(ref.version))
     except MlflowException as error:
         raise RegistryError(
-            f"model {ref} not found in the registry: {error.message}; check the name and "
-            "alias in the MLflow UI (Models page) or train one with `twinchat train`"
+            f"model {ref} not found in the registry ({error.message.rstrip('.')}). Check the "
+            "name and alias in the MLflow UI (Models page) or train one with `twinchat train`"
         ) from error
 
 

@@ -192,6 +192,7 @@ def test_unknown_alias_404(client, alice_token):
         ({"model": ALICE, "messages": HELLO, "top_p": 0}, "invalid_value", "top_p"),
         ({"model": ALICE, "messages": HELLO, "max_tokens": 0}, "invalid_value", "max_tokens"),
         ({"model": ALICE, "messages": HELLO, "max_tokens": 1.5}, "invalid_type", "max_tokens"),
+        ({"model": ALICE, "messages": HELLO, "max_tokens": 10**11}, "invalid_value", "max_tokens"),
         ({"model": ALICE, "messages": HELLO, "top_k": True}, "invalid_type", "top_k"),
         ({"model": ALICE, "messages": HELLO, "n": 2}, "invalid_value", "n"),
         ({"model": ALICE, "messages": HELLO, "stream": "yes"}, "invalid_type", "stream"),

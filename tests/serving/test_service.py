@@ -73,6 +73,15 @@ def test_style_caps_reply_length(service, registry):
     assert reply.finish_reason == "length"
 
 
+def test_style_cap_keeps_max_tokens_check(service, registry):
+    name = "twinchat-capped"
+    registry.register(
+        name, registry.adapters[1], "Cap", style={"reply_tokens": {"p50": 2, "p90": 4}}
+    )
+    with pytest.raises(InvalidSettingError, match="max_tokens|max_new_tokens"):
+        service.submit(service.resolve(name), HELLO, overrides={"max_new_tokens": 10**11})
+
+
 def test_persona_generation_settings_used(service, registry):
     name = "twinchat-short"
     registry.register(name, registry.adapters[2], "Sam", generation={"max_new_tokens": 5})
