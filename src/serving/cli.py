@@ -10,6 +10,8 @@ from datetime import datetime
 
 import click
 
+from serving.settings import SamplingParams
+
 logger = logging.getLogger(__name__)
 
 DATABASE_URL_HELP = (
@@ -65,14 +67,37 @@ def _settings(**values):
         raise click.UsageError(str(error)) from error
 
 
+DEFAULT_SAMPLING = SamplingParams()
+
+
 def sampling_options(function):
     """Add the options that override the default sampling settings."""
     options = [
-        click.option("--temperature", type=float, help="Sampling temperature; 0 is greedy."),
-        click.option("--top-p", type=float, help="Nucleus sampling probability mass, in (0, 1]."),
-        click.option("--top-k", type=int, help="Sample among the k most likely tokens; 0 is off."),
-        click.option("--max-tokens", type=int, help="Maximum new tokens per reply."),
-        click.option("--repetition-penalty", type=float, help="Penalty for repeated tokens."),
+        click.option(
+            "--temperature",
+            type=float,
+            help=f"Sampling temperature; 0 is greedy. [default: {DEFAULT_SAMPLING.temperature}]",
+        ),
+        click.option(
+            "--top-p",
+            type=float,
+            help=f"Nucleus sampling mass, in (0, 1]. [default: {DEFAULT_SAMPLING.top_p}]",
+        ),
+        click.option(
+            "--top-k",
+            type=int,
+            help=f"Top-k sampling; 0 is off. [default: {DEFAULT_SAMPLING.top_k}]",
+        ),
+        click.option(
+            "--max-tokens",
+            type=int,
+            help=f"Maximum new tokens per reply. [default: {DEFAULT_SAMPLING.max_new_tokens}]",
+        ),
+        click.option(
+            "--repetition-penalty",
+            type=float,
+            help=f"Penalty for repeated tokens. [default: {DEFAULT_SAMPLING.repetition_penalty}]",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -92,7 +117,9 @@ def _sampling_values(temperature, top_p, top_k, max_tokens, repetition_penalty) 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port."
+)
 @click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", help=TRACKING_URI_HELP)
 @click.option("--database-url", envvar="DATABASE_URL", help=DATABASE_URL_HELP)
 @click.option("--max-batch-size", default=8, show_default=True, help="Replies per batch.")
@@ -298,7 +325,16 @@ def create_command(model: str, label: str, expires_in: str, database_url: str | 
 def list_command(model: str | None, as_json: bool, database_url: str | None) -> None:
     """List tokens without their secret values."""
     from datastore.tokens import list_tokens, token_state
+    from serving.errors import ModelNotFoundError
+    from serving.registry_cache import parse_model_field
 
+    model_name = None
+    if model:
+        # Tokens belong to a model name, so NAME@ALIAS and NAME/VERSION filter by NAME.
+        try:
+            model_name = parse_model_field(model).name
+        except ModelNotFoundError as error:
+            raise click.BadParameter(str(error), param_hint="--model") from error
     session_factory = _open_database(database_url)
     with session_factory() as session:
         rows = [
@@ -312,7 +348,7 @@ def list_command(model: str | None, as_json: bool, database_url: str | None) -> 
                 "last_used": _time(row.last_used_at) or "never",
                 "state": token_state(row),
             }
-            for row in list_tokens(session, model_name=model)
+            for row in list_tokens(session, model_name=model_name)
         ]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))

@@ -84,6 +84,14 @@ def test_token_model_with_alias(runner):
     assert rows[0]["model"] == ALICE
 
 
+def test_token_list_filter_with_alias(runner):
+    create(runner, "--name", "phone")
+    result = runner.invoke(cli, ["token", "list", "--json", "--model", f"{ALICE}@champion"])
+    rows = json.loads(result.stdout)
+    assert result.exit_code == 0, result.output
+    assert [row["name"] for row in rows] == ["phone"]
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_chat_piped(runner):
     lines = "hello there\n/reset\nhow are you?\n/quit\nnever read\n"
