@@ -72,9 +72,12 @@ def run_prepare(cfg: DictConfig, progress: bool = False) -> Path:
     out = Path(cfg.data.dataset_dir).parent
     try:
         config = PrepareConfig.from_mapping(plain(cfg.prepare))
-        build_dataset([Path(cfg.ingest.out)], out, config, progress)
+        result = build_dataset([Path(cfg.ingest.out)], out, config, progress)
     except PrepareError as error:
         raise StageError(str(error)) from error
+    # The single-session split fallback and a merged persona only show up here.
+    for warning in result.warnings:
+        logger.warning("prepare: %s", warning)
     return out
 
 
