@@ -41,3 +41,16 @@ def test_select_rows_same_seed_same_rows():
 def test_select_rows_all_when_unlimited():
     split = Dataset.from_list([make_row(index, "validation") for index in range(3)])
     assert len(select_rows(split, None, seed=0)) == 3
+
+
+def test_loss_curves_read_csv(tmp_path):
+    from trainer.evaluation.run import loss_curves
+
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "metrics.csv").write_text(
+        "epoch,step,train/loss_step,val/loss\n0,1,3.5,\n0,2,3.0,\n0,2,,2.9\n"
+    )
+    curves = loss_curves(None, tmp_path)
+    assert curves["train"] == [(1, 3.5), (2, 3.0)]
+    assert curves["validation"] == [(2, 2.9)]

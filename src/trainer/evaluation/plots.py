@@ -32,19 +32,26 @@ def plot_lengths(series: Mapping[str, Sequence[str]], out: Path) -> Path:
     return _save(figure, out)
 
 
-def plot_loss(curves: Mapping[str, Sequence[tuple[int, float]]], out: Path) -> Path | None:
-    """Draw loss against optimizer step for each named curve; None when there is no data."""
-    curves = {name: points for name, points in curves.items() if points}
-    if not curves:
-        return None
+def plot_loss(curves: Mapping[str, Sequence[tuple[int, float]]], out: Path) -> Path:
+    """Draw loss against optimizer step for each named curve.
+
+    Without any data the figure says so, because DVC expects the file after every run.
+    """
     figure, axes = plt.subplots(figsize=(7, 4))
+    drawn = 0
     for name, points in curves.items():
+        if not points:
+            continue
         steps, values = zip(*points, strict=True)
         axes.plot(steps, values, marker="o" if len(points) < 20 else None, label=name)
+        drawn += 1
     axes.set_xlabel("step")
     axes.set_ylabel("loss (target tokens)")
     axes.set_title("Training loss")
-    axes.legend()
+    if drawn:
+        axes.legend()
+    else:
+        axes.text(0.5, 0.5, "no per-step loss was logged", ha="center", transform=axes.transAxes)
     return _save(figure, out)
 
 

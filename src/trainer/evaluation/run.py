@@ -178,18 +178,24 @@ def _write_outputs(out_dir, metrics, style, table, real, generated, generated_ba
 
 
 def loss_curves(run_id: str | None, train_dir: Path) -> dict[str, list[tuple[int, float]]]:
-    """Read per-step training and validation loss from the MLflow run, else from CSV logs."""
+    """Read per-step training and validation loss from the MLflow run, else from CSV logs.
+
+    A run whose training logged to CSV files (`logger=null`) has no loss history in MLflow,
+    so the CSV file is read then.
+    """
     names = {"train/loss_step": "train", "val/loss": "validation"}
     if run_id is not None:
         from mlflow import MlflowClient
 
         client = MlflowClient()
-        return {
+        curves = {
             label: [(point.step, point.value) for point in client.get_metric_history(run_id, key)]
             for key, label in names.items()
         }
+        if any(curves.values()):
+            return curves
     csv_path = train_dir / "logs" / "metrics.csv"
-    curves: dict[str, list[tuple[int, float]]] = {label: [] for label in names.values()}
+    curves = {label: [] for label in names.values()}
     if not csv_path.is_file():
         return curves
     with csv_path.open(newline="") as stream:
