@@ -35,7 +35,8 @@ def plot_lengths(series: Mapping[str, Sequence[str]], out: Path) -> Path:
 def plot_loss(curves: Mapping[str, Sequence[tuple[int, float]]], out: Path) -> Path:
     """Draw loss against optimizer step for each named curve.
 
-    Without any data the figure says so, because DVC expects the file after every run.
+    Without any data the figure shows a note instead, because DVC expects the file after
+    every run.
     """
     figure, axes = plt.subplots(figsize=(7, 4))
     drawn = 0

@@ -31,7 +31,7 @@ TRAIN_METRICS_FILE = "train_metrics.json"
 
 @dataclass
 class Evaluation:
-    """What the evaluate stage measured and where it wrote its files."""
+    """The evaluate stage's measurements and the folder it wrote its files to."""
 
     metrics: dict[str, Any]
     out_dir: Path
