@@ -38,11 +38,11 @@ lint: install
 # ingest, prepare, train, evaluate and register; it ends with a model that
 # `.venv/bin/twinchat chat --model twinchat-juniper-vale@champion` talks to.
 demo: install
-	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/demo.sh
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
 # The MLflow UI on the local store, at http://127.0.0.1:5000 (mlflow/README.md has more).
 mlflow-ui: install
-	PATH="$(CURDIR)/$(BIN):$$PATH" mlflow/ui.sh
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash mlflow/ui.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
