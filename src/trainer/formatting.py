@@ -1,4 +1,4 @@
-"""How a dialogue example becomes chat-template messages, shared by training and serving.
+"""Conversion of dialogue examples into chat-template messages, shared by training and serving.
 
 Training and serving must build prompts the same way, or the model meets text at serving
 time that it never saw in training. Nothing here imports torch.
