@@ -364,10 +364,18 @@ def list_command(model: str | None, as_json: bool, database_url: str | None) -> 
 @click.option("--database-url", envvar="DATABASE_URL", help=DATABASE_URL_HELP)
 def revoke_command(token_id: int, database_url: str | None) -> None:
     """Revoke the token with id TOKEN_ID (see `twinchat token list`)."""
+    from datastore.models import AccessToken
     from datastore.tokens import TokenNotFoundError, revoke_token
 
     session_factory = _open_database(database_url)
     with session_factory() as session:
+        existing = session.get(AccessToken, token_id)
+        if existing is not None and existing.revoked:
+            click.echo(
+                f"Token {existing.id} ({existing.name or 'unnamed'}) was already revoked at "
+                f"{_time(existing.revoked_at)}; nothing changed."
+            )
+            return
         try:
             row = revoke_token(session, token_id)
         except TokenNotFoundError as error:

@@ -59,6 +59,15 @@ def test_token_revoke(runner):
     assert listed[0]["state"] == "revoked"
 
 
+def test_token_revoke_twice_says_so(runner):
+    create(runner)
+    token_id = json.loads(runner.invoke(cli, ["token", "list", "--json"]).stdout)[0]["id"]
+    runner.invoke(cli, ["token", "revoke", str(token_id)])
+    result = runner.invoke(cli, ["token", "revoke", str(token_id)])
+    assert result.exit_code == 0, result.output
+    assert "already revoked" in result.stdout
+
+
 def test_token_revoke_unknown(runner):
     result = runner.invoke(cli, ["token", "revoke", "999"])
     assert result.exit_code == 1
