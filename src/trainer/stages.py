@@ -6,9 +6,11 @@ DVC runs each stage as its own process (`pipelines/*.py`, reading `params.yaml`)
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -185,3 +187,31 @@ def _persona_from_dataset(cfg: DictConfig) -> str:
         if split in dataset and len(dataset[split]):
             return str(dataset[split][0]["persona"])
     raise StageError(f"dataset {cfg.data.dataset_dir} has no rows; check the prepare stage")
+
+
+def run_stage_script(
+    stage: Callable[[DictConfig], object],
+    description: str,
+    expected_errors: tuple[type[Exception], ...] = (),
+    argv: list[str] | None = None,
+) -> int:
+    """Run one DVC stage on the composed `--params` file; return the process exit status.
+
+    StageError and `expected_errors` are input problems: they are logged as one line and give
+    status 1. Any other exception is a bug and propagates with its traceback.
+    """
+    from twinchat.env import apply_offline_defaults
+
+    apply_offline_defaults()
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--params", type=Path, default=Path("params.yaml"))
+    args = parser.parse_args(argv)
+    try:
+        stage(load_params(args.params))
+    except (StageError, *expected_errors) as error:
+        logger.error("%s", error)
+        return 1
+    return 0
