@@ -162,7 +162,7 @@ def _message_json(message: Message) -> str:
 
 
 def _fill_template(message: Message) -> str:
-    """Fill the JSON template; raise TypeError when a string field holds something else."""
+    """Fill the JSON template; raise TypeError when a string field contains another type."""
     escape = encode_basestring
     reply_to = message.reply_to
     attachment = message.attachment

@@ -1,4 +1,4 @@
-"""What an ingest run saw: counts, skipped records with their locations, and user errors."""
+"""The ingest report: counts, skipped records with their locations, and user errors."""
 
 from __future__ import annotations
 

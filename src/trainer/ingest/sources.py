@@ -112,7 +112,7 @@ def _folder_sources(path: Path, exclude: frozenset[Path]) -> list[Source]:
 
 def group_units(sources: list[Source]) -> list[list[Source]]:
     """Group files that form one export: Messenger and Instagram split a thread into
-    `message_1.json`, `message_2.json`, ... in one folder. Every other file stands alone."""
+    `message_1.json`, `message_2.json`, ... in one folder. Every other file is a unit of its own."""
     units: list[list[Source]] = []
     threads: dict[str, list[Source]] = {}
     for source in sources:

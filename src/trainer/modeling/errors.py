@@ -2,4 +2,4 @@
 
 
 class TrainingSetupError(ValueError):
-    """A missing or invalid training input; the message says which one and how to fix it."""
+    """A missing or invalid training input; the message names it and how to fix it."""
